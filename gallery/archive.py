@@ -1,0 +1,535 @@
+"""The archive's use cases: events, people, users, importing photos, derivatives and export. No Flask here."""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import datetime as dt
+import logging
+import multiprocessing
+import re
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from werkzeug.security import generate_password_hash
+
+from gallery import images
+from gallery.catalog import CREDIT_ROLES, USER_ROLES, Catalog, Credit, Event, Person, Photo, User
+from gallery.catalog import queries as q
+from gallery.errors import Conflict, InvalidInput, NotFound, RejectedFile
+from gallery.ingest import Job, Staged, stage
+from gallery.media_store import MediaStore, file_sha256
+from gallery.text import clean_name, name_key
+
+log = logging.getLogger(__name__)
+
+# Files a camera card or a desktop leaves beside photos; skipped when walking a folder.
+_SYSTEM_FILES = {"thumbs.db", "desktop.ini", ".ds_store"}
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """How one file of an import ended."""
+
+    path: str
+    status: str  # "imported", "duplicate" or "failed"
+    photo_id: int | None = None
+    error: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        """Return the result as the JSON object ``gallery import --json`` prints."""
+        return asdict(self)
+
+
+def parse_date(text: str) -> dt.date:
+    """Parse a YYYY-MM-DD date, or raise :class:`InvalidInput`."""
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise InvalidInput(f"not a date (YYYY-MM-DD): {text!r}") from None
+
+
+def collect_files(paths: Iterable[Path]) -> Iterator[Path]:
+    """Yield the files named, and the files inside folders named (recursively, in name order)."""
+    for path in paths:
+        if path.is_dir():
+            for child in sorted(p for p in path.rglob("*") if p.is_file()):
+                relative = child.relative_to(path).parts
+                if any(part.startswith(".") for part in relative):
+                    continue
+                if child.name.lower() in _SYSTEM_FILES:
+                    continue
+                yield child
+        else:
+            yield path
+
+
+class Archive:
+    """The photo archive: a catalogue and a media store, and everything one does with them."""
+
+    def __init__(self, config: Mapping[str, Any]) -> None:
+        self.config = config
+        self.store = MediaStore(config["MEDIA_DIR"])
+        self.catalog = Catalog(config["DATABASE_URL"])
+        self.sizes: dict[str, int] = dict(config["DERIVATIVE_SIZES"])
+
+    def open(self) -> Archive:
+        """Bring the catalogue schema up to date and clear temp files of interrupted imports."""
+        self.store.root.mkdir(parents=True, exist_ok=True)
+        self.catalog.migrate()
+        self.store.sweep()
+        return self
+
+    def close(self) -> None:
+        """Release the catalogue's connections."""
+        self.catalog.close()
+
+    def is_empty(self) -> bool:
+        """Tell whether the archive holds no events yet."""
+        with self.catalog.reading() as session:
+            return q.is_empty(session)
+
+    # ----------------------------------------------------------------------------------- people
+
+    def person_for_name(self, session: Any, name: str) -> Person:
+        """Return the person this name means (楊 軍 = 杨军), creating them on first mention."""
+        display = clean_name(name)
+        key = name_key(display)
+        if not key:
+            raise InvalidInput(f"not a name: {name!r}")
+        person = q.person_by_key(session, key)
+        if person is None:
+            person = Person(display_name=display, name_key=key)
+            session.add(person)
+            session.flush()
+        return person
+
+    # ----------------------------------------------------------------------------------- events
+
+    def add_event(
+        self,
+        title: str,
+        kind: str,
+        start_date: dt.date,
+        *,
+        end_date: dt.date | None = None,
+        place: str = "",
+        organisers: Sequence[str] = (),
+        description: str = "",
+        slug: str | None = None,
+        credits: Mapping[str, Sequence[str]] | None = None,
+    ) -> Event:
+        """Create an event and return it; ``slug`` defaults to its date and the title's Latin words."""
+        title = " ".join(title.split())
+        if not title:
+            raise InvalidInput("an event needs a title")
+        if end_date and end_date < start_date:
+            raise InvalidInput(f"the event ends ({end_date}) before it starts ({start_date})")
+        if slug is not None and not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,119}", slug):
+            raise InvalidInput(f"a slug is lower-case letters, digits and hyphens: {slug!r}")
+        with self.catalog.transaction() as session:
+            if slug is None:
+                slug = self._free_slug(session, title, start_date)
+            elif q.slug_taken(session, slug):
+                raise Conflict(f"an event with the slug {slug!r} already exists")
+            event = Event(
+                slug=slug,
+                title=title,
+                kind=kind.strip(),
+                start_date=start_date,
+                end_date=end_date,
+                place=place.strip(),
+                organisers=[o.strip() for o in organisers if o.strip()],
+                description=description.strip(),
+            )
+            session.add(event)
+            session.flush()
+            self._set_credits(session, event, credits or {})
+        return event
+
+    @staticmethod
+    def _free_slug(session: Any, title: str, start_date: dt.date) -> str:
+        """Return an unused slug made of the date and the title's Latin words."""
+        words = re.findall(r"[a-z0-9]+", title.lower())
+        base = "-".join([start_date.isoformat(), *words])[:80].rstrip("-")
+        slug, n = base, 1
+        while q.slug_taken(session, slug):
+            n += 1
+            slug = f"{base}-{n}"
+        return slug
+
+    def _set_credits(
+        self, session: Any, event: Event, credits: Mapping[str, Sequence[str]]
+    ) -> None:
+        """Replace the event's credits by role with the people named, in the order given."""
+        unknown = set(credits) - set(CREDIT_ROLES)
+        if unknown:
+            raise InvalidInput(f"unknown credit role {sorted(unknown)[0]!r}")
+        event.credits.clear()
+        session.flush()
+        position = 0
+        for role in CREDIT_ROLES:
+            seen: set[int] = set()
+            for name in credits.get(role, ()):
+                person = self.person_for_name(session, name)
+                if person.id in seen:
+                    continue
+                seen.add(person.id)
+                event.credits.append(Credit(role=role, person=person, position=position))
+                position += 1
+
+    def set_credits(self, slug: str, credits: Mapping[str, Sequence[str]]) -> None:
+        """Replace an event's credits: role → names as written."""
+        with self.catalog.transaction() as session:
+            self._set_credits(session, self._event(session, slug), credits)
+
+    @staticmethod
+    def _event(session: Any, slug: str) -> Event:
+        """Return the event with ``slug`` or raise :class:`NotFound`."""
+        event = q.event_by_slug(session, slug)
+        if event is None:
+            raise NotFound(f"no event with the slug {slug!r}")
+        return event
+
+    def event_summaries(self) -> list[dict[str, Any]]:
+        """Return every event as exported, with its photo count, oldest first."""
+        with self.catalog.reading() as session:
+            counts = q.photo_counts(session)
+            return [
+                {**_event_dict(event), "photos": counts.get(event.id, 0)}
+                for event in q.events(session)
+            ]
+
+    # ------------------------------------------------------------------------------------ users
+
+    def add_user(
+        self, username: str, role: str, password: str | None = None, person: str | None = None
+    ) -> User:
+        """Create a user with a role; the password is stored as a scrypt hash, never as given."""
+        username = username.strip()
+        if not re.fullmatch(r"[\w.@-]{1,100}", username):
+            raise InvalidInput(
+                f"a user name is letters, digits, '.', '@', '-' or '_': {username!r}"
+            )
+        if role not in USER_ROLES:
+            raise InvalidInput(f"unknown role {role!r} (one of {', '.join(USER_ROLES)})")
+        with self.catalog.transaction() as session:
+            if q.user_by_name(session, username):
+                raise Conflict(f"a user named {username!r} already exists")
+            user = User(
+                username=username,
+                role=role,
+                password_hash=generate_password_hash(password, "scrypt") if password else None,
+                person=self.person_for_name(session, person) if person else None,
+            )
+            session.add(user)
+        return user
+
+    # ----------------------------------------------------------------------------------- import
+
+    def import_files(
+        self,
+        paths: Sequence[Path],
+        event_slug: str,
+        *,
+        photographer: str | None = None,
+        caption: str | None = None,
+        uploader: str | None = None,
+        jobs: int = 1,
+        on_result: Callable[[ImportResult], None] | None = None,
+    ) -> list[ImportResult]:
+        """Import files and folders into an event; each ends imported, duplicate or failed.
+
+        One file's failure never stops the others. Decoding and derivatives run in ``jobs`` worker
+        processes; the catalogue is written here, one transaction per photo.
+        """
+        with self.catalog.reading() as session:
+            self._event(session, event_slug)  # fail before any work when the event is unknown
+            if uploader and not q.user_by_name(session, uploader):
+                raise NotFound(f"no user named {uploader!r}")
+        context = _ImportContext(event_slug, photographer, caption, uploader)
+        results: list[ImportResult] = []
+
+        def report(result: ImportResult) -> None:
+            results.append(result)
+            if on_result:
+                on_result(result)
+
+        files = list(collect_files(paths))
+        if jobs <= 1:
+            for path in files:
+                job = self._job_for(path, context, report)
+                if job is not None:
+                    report(self._record(stage(job), context))
+        else:
+            self._import_parallel(files, context, jobs, report)
+        return results
+
+    def _import_parallel(
+        self,
+        files: list[Path],
+        context: _ImportContext,
+        jobs: int,
+        report: Callable[[ImportResult], None],
+    ) -> None:
+        """Stage files in worker processes, keeping a few in flight, and record each as it ends."""
+        # Spawned workers share no SQLite connection or lock with this process.
+        spawn = multiprocessing.get_context("spawn")
+        with cf.ProcessPoolExecutor(max_workers=jobs, mp_context=spawn) as pool:
+            pending: dict[cf.Future[Staged], str] = {}
+            in_flight: dict[str, list[Path]] = {}  # sha → later copies waiting for the first
+            queue = iter(files)
+
+            def finish(done: Iterable[cf.Future[Staged]]) -> None:
+                for future in done:
+                    sha = pending.pop(future)
+                    result = self._record(future.result(), context)
+                    report(result)
+                    for copy in in_flight.pop(sha, []):
+                        report(_copy_result(copy, result))
+
+            for path in queue:
+                job = self._job_for(path, context, report, in_flight)
+                if job is None:
+                    continue
+                in_flight[job.sha256] = []
+                pending[pool.submit(stage, job)] = job.sha256
+                if len(pending) >= jobs * 2:
+                    done, _ = cf.wait(pending, return_when=cf.FIRST_COMPLETED)
+                    finish(done)
+            finish(cf.as_completed(list(pending)))
+
+    def _job_for(
+        self,
+        path: Path,
+        context: _ImportContext,
+        report: Callable[[ImportResult], None],
+        in_flight: dict[str, list[Path]] | None = None,
+    ) -> Job | None:
+        """Hash a file and return its staging job, or report it as failed or duplicate and return None."""
+        try:
+            if not path.is_file():
+                raise RejectedFile("not a file" if path.exists() else "no such file")
+            sha = file_sha256(path)
+        except RejectedFile as exc:
+            report(ImportResult(str(path), "failed", error=str(exc)))
+            return None
+        except OSError as exc:
+            report(ImportResult(str(path), "failed", error=f"cannot read: {exc.strerror or exc}"))
+            return None
+        if in_flight is not None and sha in in_flight:
+            in_flight[sha].append(path)
+            return None
+        with self.catalog.reading() as session:
+            existing = q.photo_by_sha(session, sha)
+        if existing is not None:
+            report(ImportResult(str(path), "duplicate", existing.id))
+            return None
+        return Job(
+            path,
+            sha,
+            self.store.root,
+            self.sizes,
+            int(self.config["MAX_PIXELS"]),
+            int(self.config["JPEG_QUALITY"]),
+        )
+
+    def _record(self, staged: Staged, context: _ImportContext) -> ImportResult:
+        """Write the catalogue row of a staged file; remove its files if that fails."""
+        path = str(staged.source)
+        if staged.error:
+            return ImportResult(path, "failed", error=staged.error)
+        try:
+            with self.catalog.transaction() as session:
+                photo = self._new_photo(session, staged, context)
+                session.add(photo)
+                session.flush()
+                photo_id = photo.id
+        except Conflict:
+            # Another import stored the same bytes meanwhile: its files are these very files.
+            with self.catalog.reading() as session:
+                existing = q.photo_by_sha(session, staged.sha256)
+            if existing is not None:
+                return ImportResult(path, "duplicate", existing.id)
+            self.store.remove(*staged.written)
+            return ImportResult(path, "failed", error="the catalogue refused the photo")
+        except Exception:
+            self.store.remove(*staged.written)
+            raise
+        return ImportResult(path, "imported", photo_id)
+
+    def _new_photo(self, session: Any, staged: Staged, context: _ImportContext) -> Photo:
+        """Build the catalogue row of a staged file, credited as the import asks."""
+        meta = staged.metadata
+        event = self._event(session, context.event_slug)
+        uploader = q.user_by_name(session, context.uploader) if context.uploader else None
+        names = [context.photographer] if context.photographer else meta.creators()
+        photographer = self.person_for_name(session, names[0]) if names else None
+        if photographer is None and uploader is not None:
+            photographer = uploader.person or self.person_for_name(session, uploader.username)
+        return Photo(
+            sha256=staged.sha256,
+            ext=staged.ext,
+            original_name=staged.source.name[:500],
+            size_bytes=staged.size_bytes,
+            event=event,
+            photographer=photographer,
+            uploader=uploader,
+            caption=context.caption if context.caption is not None else meta.caption(),
+            keywords=meta.keywords(),
+            width=staged.width,
+            height=staged.height,
+            orientation=meta.orientation,
+            taken_local=meta.taken_local,
+            taken_offset=meta.taken_offset,
+            camera_make=meta.camera_make[:200],
+            camera_model=meta.camera_model[:200],
+            lens=meta.lens[:200],
+            exposure_time=meta.exposure_time,
+            f_number=meta.f_number,
+            iso=meta.iso,
+            focal_length_mm=meta.focal_length_mm,
+            gps_lat=meta.gps_lat,
+            gps_lon=meta.gps_lon,
+            gps_alt=meta.gps_alt,
+            artist=meta.best_artist(),
+            copyright=meta.best_copyright(),
+            description=meta.description,
+            warnings=meta.warnings,
+            tags=meta.tags,
+        )
+
+    # ------------------------------------------------------------------------------- derivatives
+
+    def rebuild_derivatives(
+        self, on_photo: Callable[[int, str | None], None] | None = None
+    ) -> tuple[int, list[str]]:
+        """Regenerate every photo's derivatives from its original; return (done, failures)."""
+        with self.catalog.reading() as session:
+            originals = [(p.id, p.sha256, p.ext, p.orientation) for p in q.photos(session)]
+        failures: list[str] = []
+        for photo_id, sha, ext, orientation in originals:
+            error = self._derive(sha, ext, orientation)
+            if error:
+                failures.append(f"photo {photo_id}: {error}")
+            if on_photo:
+                on_photo(photo_id, error)
+        return len(originals) - len(failures), failures
+
+    def _derive(self, sha: str, ext: str, orientation: int) -> str | None:
+        """Write the derivatives of one stored original; return the reason when it cannot."""
+        original = self.store.original_path(sha, ext)
+        if not original.is_file():
+            return f"original missing: {self.store.relative(original)}"
+        try:
+            with images.open_image(original, int(self.config["MAX_PIXELS"])) as im:
+                derived = images.make_derivatives(
+                    im, self.sizes, orientation, int(self.config["JPEG_QUALITY"])
+                )
+        except RejectedFile as exc:
+            return str(exc)
+        for name, derivative in derived.items():
+            self.store.write(self.store.derived_path(name, sha), derivative.data)
+        return None
+
+    # ------------------------------------------------------------------------------------ export
+
+    def photo(self, photo_id: int) -> dict[str, Any]:
+        """Return one photo as exported, with its full tag dump."""
+        with self.catalog.reading() as session:
+            photo = session.get(Photo, photo_id)
+            if photo is None:
+                raise NotFound(f"no photo with id {photo_id}")
+            return {**self._photo_dict(photo), "tags": photo.tags}
+
+    def export(self, event_slug: str | None = None) -> dict[str, Any]:
+        """Return the catalogue (or one event of it) as the JSON backup format."""
+        with self.catalog.reading() as session:
+            if event_slug:
+                event = self._event(session, event_slug)
+                events, photos = [event], q.photos(session, event.id)
+            else:
+                events, photos = q.events(session), q.photos(session)
+            return {
+                "format": "gallery-export/1",
+                "events": [_event_dict(e) for e in events],
+                "photos": [self._photo_dict(p) for p in photos],
+            }
+
+    def _photo_dict(self, photo: Photo) -> dict[str, Any]:
+        """Return a photo's exported fields."""
+        gps = None
+        if photo.gps_lat is not None and photo.gps_lon is not None:
+            gps = {"lat": photo.gps_lat, "lon": photo.gps_lon, "alt": photo.gps_alt}
+        store = self.store
+        return {
+            "id": photo.id,
+            "sha256": photo.sha256,
+            "original_name": photo.original_name,
+            "event": photo.event.slug,
+            "photographer": photo.photographer.display_name if photo.photographer else None,
+            "uploader": photo.uploader.username if photo.uploader else None,
+            "caption": photo.caption,
+            "keywords": photo.keywords,
+            "width": photo.width,
+            "height": photo.height,
+            "orientation": photo.orientation,
+            "taken_at": photo.taken_at,
+            "camera_make": photo.camera_make,
+            "camera_model": photo.camera_model,
+            "lens": photo.lens,
+            "exposure_time": photo.exposure_time,
+            "f_number": photo.f_number,
+            "iso": photo.iso,
+            "focal_length_mm": photo.focal_length_mm,
+            "gps": gps,
+            "artist": photo.artist,
+            "copyright": photo.copyright,
+            "description": photo.description,
+            "warnings": photo.warnings,
+            "size_bytes": photo.size_bytes,
+            "original": store.relative(store.original_path(photo.sha256, photo.ext)),
+            "derivatives": {
+                name: store.relative(store.derived_path(name, photo.sha256)) for name in self.sizes
+            },
+        }
+
+
+@dataclass(frozen=True)
+class _ImportContext:
+    """What every file of one import shares."""
+
+    event_slug: str
+    photographer: str | None
+    caption: str | None
+    uploader: str | None
+
+
+def _copy_result(path: Path, first: ImportResult) -> ImportResult:
+    """Return the result of a second copy of a file that was in the same batch."""
+    if first.status == "failed":
+        return ImportResult(str(path), "failed", error=first.error)
+    return ImportResult(str(path), "duplicate", first.photo_id)
+
+
+def _event_dict(event: Event) -> dict[str, Any]:
+    """Return an event's exported fields, with its credits by role in publication order."""
+    credits: dict[str, list[str]] = {}
+    for credit in event.credits:
+        credits.setdefault(credit.role, []).append(credit.person.display_name)
+    return {
+        "slug": event.slug,
+        "title": event.title,
+        "kind": event.kind,
+        "start_date": event.start_date.isoformat(),
+        "end_date": event.end_date.isoformat() if event.end_date else None,
+        "place": event.place,
+        "organisers": event.organisers,
+        "description": event.description,
+        "credits": [
+            {"role": role, "label": CREDIT_ROLES[role], "names": credits[role]}
+            for role in CREDIT_ROLES
+            if role in credits
+        ],
+    }

@@ -1,0 +1,155 @@
+"""The catalogue's tables: events, people, credits, photos and users."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+#: Credit roles as stored, with the label a publication prints before the names.
+CREDIT_ROLES: dict[str, str] = {
+    "text": "文",
+    "photo": "图",
+    "layout": "排版",
+    "editor": "责任编辑",
+    "review": "审核",
+}
+
+#: User roles, from most to least powerful.
+USER_ROLES: tuple[str, ...] = ("admin", "editor", "photographer", "viewer")
+
+
+def utcnow() -> dt.datetime:
+    """Return the current UTC time without tzinfo (SQLite stores naive datetimes)."""
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+class Base(DeclarativeBase):
+    """Declarative base of every table."""
+
+    type_annotation_map = {dict[str, Any]: JSON, list[str]: JSON}
+
+
+class Person(Base):
+    """Someone credited: a photographer, a writer, an editor. Not necessarily a user."""
+
+    __tablename__ = "person"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    display_name: Mapped[str] = mapped_column(String(200))
+    # fold()ed name with spaces inside Chinese names removed: 楊 軍, 杨军 and 杨 军 share one key.
+    name_key: Mapped[str] = mapped_column(String(200), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class Event(Base):
+    """An occasion photos belong to: a party-day visit, an academic exchange, a course."""
+
+    __tablename__ = "event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(120), unique=True)
+    title: Mapped[str] = mapped_column(String(500))
+    kind: Mapped[str] = mapped_column(String(100), default="")
+    start_date: Mapped[dt.date]
+    end_date: Mapped[dt.date | None]
+    place: Mapped[str] = mapped_column(String(500), default="")
+    organisers: Mapped[list[str]] = mapped_column(default=list)
+    description: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    credits: Mapped[list[Credit]] = relationship(
+        back_populates="event", order_by="Credit.position", cascade="all, delete-orphan"
+    )
+
+
+class Credit(Base):
+    """One person credited for an event in one role (文, 图, 排版, 责任编辑, 审核)."""
+
+    __tablename__ = "credit"
+    __table_args__ = (UniqueConstraint("event_id", "role", "person_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(String(20))
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
+    # The order names were written in, within the whole credit block.
+    position: Mapped[int] = mapped_column(default=0)
+
+    event: Mapped[Event] = relationship(back_populates="credits")
+    person: Mapped[Person] = relationship()
+
+
+class User(Base):
+    """Someone who signs in, with one role."""
+
+    __tablename__ = "user"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(100), unique=True)
+    password_hash: Mapped[str | None] = mapped_column(String(300))
+    role: Mapped[str] = mapped_column(String(20))
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    person: Mapped[Person | None] = relationship()
+
+
+class Photo(Base):
+    """One stored original, its metadata as read at import, and what staff wrote about it."""
+
+    __tablename__ = "photo"
+    __table_args__ = (Index("ix_photo_event_taken", "event_id", "taken_local"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    # The stored original's extension, from its sniffed content ("jpg", "heic", ...).
+    ext: Mapped[str] = mapped_column(String(10))
+    # The client's file name, kept as data only, never used as a path.
+    original_name: Mapped[str] = mapped_column(String(500), default="")
+    size_bytes: Mapped[int]
+    event_id: Mapped[int] = mapped_column(ForeignKey("event.id"))
+    photographer_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"), index=True)
+    uploader_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    caption: Mapped[str] = mapped_column(Text, default="")
+    keywords: Mapped[list[str]] = mapped_column(default=list)
+    # Pixel size as displayed, after orientation.
+    width: Mapped[int]
+    height: Mapped[int]
+    orientation: Mapped[int] = mapped_column(default=1)
+    # Wall-clock time the photo was taken, and its UTC offset ("+08:00") when the camera wrote one.
+    taken_local: Mapped[dt.datetime | None]
+    taken_offset: Mapped[str | None] = mapped_column(String(6))
+    camera_make: Mapped[str] = mapped_column(String(200), default="")
+    camera_model: Mapped[str] = mapped_column(String(200), default="")
+    lens: Mapped[str] = mapped_column(String(200), default="")
+    exposure_time: Mapped[float | None]
+    f_number: Mapped[float | None]
+    iso: Mapped[int | None]
+    focal_length_mm: Mapped[float | None]
+    gps_lat: Mapped[float | None]
+    gps_lon: Mapped[float | None]
+    gps_alt: Mapped[float | None]
+    artist: Mapped[str] = mapped_column(Text, default="")
+    copyright: Mapped[str] = mapped_column(Text, default="")
+    description: Mapped[str] = mapped_column(Text, default="")
+    warnings: Mapped[list[str]] = mapped_column(default=list)
+    # Every tag read, as printable text, for the photo page.
+    tags: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    event: Mapped[Event] = relationship()
+    photographer: Mapped[Person | None] = relationship()
+    uploader: Mapped[User | None] = relationship()
+
+    @property
+    def taken_at(self) -> str | None:
+        """Return the time taken as ISO 8601, with its offset when known."""
+        if self.taken_local is None:
+            return None
+        micro = self.taken_local.microsecond
+        spec = "seconds" if not micro else "milliseconds" if micro % 1000 == 0 else "microseconds"
+        return self.taken_local.isoformat(timespec=spec) + (self.taken_offset or "")

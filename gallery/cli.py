@@ -1,0 +1,320 @@
+"""The ``gallery`` command line: thin click commands over the archive."""
+
+from __future__ import annotations
+
+import functools
+import json
+import secrets
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+from flask import Flask, current_app
+from flask.cli import FlaskGroup, with_appcontext
+
+from gallery.archive import Archive, ImportResult, collect_files, parse_date
+from gallery.catalog import CREDIT_ROLES, USER_ROLES
+from gallery.errors import GalleryError
+
+
+def _archive() -> Archive:
+    """Return the archive of the current app."""
+    return current_app.extensions["gallery"]
+
+
+def _domain_errors(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn a GalleryError into one clear line and exit status 1."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except GalleryError as exc:
+            raise click.ClickException(str(exc)) from exc
+
+    return wrapper
+
+
+def _echo_json(data: Any) -> None:
+    """Print ``data`` as JSON, keeping Chinese text readable."""
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+# ---------------------------------------------------------------------------------------- event
+
+
+@click.group("event")
+def event_group() -> None:
+    """Create and list events."""
+
+
+def _parse_credit(_ctx: Any, _param: Any, values: tuple[str, ...]) -> dict[str, list[str]]:
+    """Parse ``--credit photo=杨军,李满桂`` options into role → names."""
+    credits: dict[str, list[str]] = {}
+    for value in values:
+        role, sep, names = value.partition("=")
+        if not sep or role not in CREDIT_ROLES:
+            raise click.BadParameter(
+                f"expected ROLE=NAME[,NAME] with ROLE one of {list(CREDIT_ROLES)}"
+            )
+        credits.setdefault(role, []).extend(n.strip() for n in names.split(",") if n.strip())
+    return credits
+
+
+@event_group.command("add")
+@click.option("--title", required=True, help="The event's title.")
+@click.option("--kind", default="", help="主题党日, 学术交流, 培训, ...")
+@click.option("--date", "start", required=True, help="First day, YYYY-MM-DD.")
+@click.option("--end-date", "end", help="Last day, YYYY-MM-DD, when it lasts several days.")
+@click.option("--place", default="", help="Where it took place.")
+@click.option("--organiser", "organisers", multiple=True, help="An organising unit (repeatable).")
+@click.option("--description", default="", help="A paragraph about the event.")
+@click.option("--slug", help="The event's short name in links (default: date and title).")
+@click.option("--credit", "credits", multiple=True, callback=_parse_credit, help="ROLE=NAME[,NAME]")
+@with_appcontext
+@_domain_errors
+def event_add(
+    title: str,
+    kind: str,
+    start: str,
+    end: str | None,
+    place: str,
+    organisers: tuple[str, ...],
+    description: str,
+    slug: str | None,
+    credits: dict[str, list[str]],
+) -> None:
+    """Create an event and print its slug."""
+    event = _archive().add_event(
+        title,
+        kind,
+        parse_date(start),
+        end_date=parse_date(end) if end else None,
+        place=place,
+        organisers=organisers,
+        description=description,
+        slug=slug,
+        credits=credits,
+    )
+    click.echo(event.slug)
+
+
+@event_group.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@with_appcontext
+def event_list(as_json: bool) -> None:
+    """List events with their photo counts and credits."""
+    events = _archive().event_summaries()
+    if as_json:
+        _echo_json(events)
+        return
+    if not events:
+        click.echo("No events yet.")
+    for event in events:
+        click.echo(
+            f"{event['start_date']}  {event['slug']}  {event['title']}"
+            f"  [{event['kind']}]  {event['photos']} photos"
+        )
+        if event["place"]:
+            click.echo(f"    {event['place']}")
+        if event["credits"]:
+            line = "  ".join(f"{c['label']}：{' '.join(c['names'])}" for c in event["credits"])
+            click.echo(f"    {line}")
+
+
+# --------------------------------------------------------------------------------------- import
+
+
+@click.command("import")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--event", "event_slug", required=True, help="The event's slug.")
+@click.option("--photographer", help="Credit every photo to this person.")
+@click.option("--caption", help="Caption every photo with this text.")
+@click.option("--uploader", help="The user who uploads (default: none).")
+@click.option("--jobs", type=click.IntRange(1, 64), help="Files processed in parallel.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object per file.")
+@with_appcontext
+@_domain_errors
+def import_command(
+    paths: tuple[Path, ...],
+    event_slug: str,
+    photographer: str | None,
+    caption: str | None,
+    uploader: str | None,
+    jobs: int | None,
+    as_json: bool,
+) -> None:
+    """Import photo files and folders (recursively) into an event."""
+    archive = _archive()
+    total = sum(1 for _ in collect_files(paths))
+    counts = {"imported": 0, "duplicate": 0, "failed": 0}
+    with click.progressbar(length=total, label="Importing", file=sys.stderr, show_pos=True) as bar:
+
+        def on_result(result: ImportResult) -> None:
+            counts[result.status] += 1
+            bar.update(1)
+            if as_json:
+                click.echo(json.dumps(result.as_dict(), ensure_ascii=False))
+            elif result.status == "failed":
+                click.echo(f"\nfailed: {result.path}: {result.error}", err=True)
+
+        archive.import_files(
+            list(paths),
+            event_slug,
+            photographer=photographer,
+            caption=caption,
+            uploader=uploader,
+            jobs=jobs or int(current_app.config["IMPORT_JOBS"]),
+            on_result=on_result,
+        )
+    click.echo(
+        f"imported {counts['imported']}, duplicates {counts['duplicate']}, "
+        f"failed {counts['failed']}",
+        err=as_json,
+    )
+    if counts["failed"]:
+        sys.exit(1)
+
+
+# --------------------------------------------------------------------------------------- export
+
+
+@click.command("export")
+@click.option("--json", "as_json", is_flag=True, default=True, help="JSON (the only format).")
+@click.option("--event", "event_slug", help="Only this event and its photos.")
+@click.option("--output", "-o", type=click.Path(path_type=Path), help="Write to a file.")
+@with_appcontext
+@_domain_errors
+def export_command(as_json: bool, event_slug: str | None, output: Path | None) -> None:
+    """Write the catalogue as JSON: the backup format."""
+    text = json.dumps(_archive().export(event_slug), ensure_ascii=False, indent=2)
+    if output:
+        output.write_text(text + "\n", encoding="utf-8")
+    else:
+        click.echo(text)
+
+
+# ---------------------------------------------------------------------------------------- photo
+
+
+@click.group("photo")
+def photo_group() -> None:
+    """Look at photos."""
+
+
+@photo_group.command("show")
+@click.argument("photo_id", type=int)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@with_appcontext
+@_domain_errors
+def photo_show(photo_id: int, as_json: bool) -> None:
+    """Show one photo's catalogue record and metadata."""
+    photo = _archive().photo(photo_id)
+    if as_json:
+        _echo_json(photo)
+        return
+    tags = photo.pop("tags")
+    for key, value in photo.items():
+        if value not in (None, "", [], {}):
+            click.echo(f"{key:>16}: {value}")
+    if tags:
+        click.echo("            tags:")
+        for key, value in sorted(tags.items()):
+            click.echo(f"    {key}: {value}")
+
+
+# ----------------------------------------------------------------------------------------- user
+
+
+@click.group("user")
+def user_group() -> None:
+    """Manage users."""
+
+
+@user_group.command("add")
+@click.argument("username")
+@click.option("--role", type=click.Choice(USER_ROLES), required=True)
+@click.option("--password", help="The password (default: a random one, printed once).")
+@click.option("--person", help="The person this user is, for photo credits.")
+@with_appcontext
+@_domain_errors
+def user_add(username: str, role: str, password: str | None, person: str | None) -> None:
+    """Create a user with a role."""
+    generated = password is None
+    password = password or secrets.token_urlsafe(12)
+    _archive().add_user(username, role, password, person)
+    click.echo(f"user {username} ({role}) created")
+    if generated:
+        click.echo(f"password: {password}")
+
+
+# ---------------------------------------------------------------------------------- derivatives
+
+
+@click.group("derivatives")
+def derivatives_group() -> None:
+    """Manage derivative sizes."""
+
+
+@derivatives_group.command("rebuild")
+@with_appcontext
+def derivatives_rebuild() -> None:
+    """Regenerate every photo's derivatives from its original."""
+    archive = _archive()
+    total = len(archive.export()["photos"])
+    with click.progressbar(length=total, label="Rebuilding", file=sys.stderr) as bar:
+        done, failures = archive.rebuild_derivatives(lambda _id, _error: bar.update(1))
+    for failure in failures:
+        click.echo(f"failed: {failure}", err=True)
+    click.echo(f"rebuilt {done}, failed {len(failures)}")
+    if failures:
+        sys.exit(1)
+
+
+# ----------------------------------------------------------------------------------------- demo
+
+
+@click.command("demo")
+@with_appcontext
+@_domain_errors
+def demo_command() -> None:
+    """Fill an empty archive with the demo events and photos."""
+    from gallery.demo import create_demo
+
+    archive = _archive()
+    if not archive.is_empty():
+        click.echo("The archive is not empty; the demo is not added.")
+        return
+    slugs = create_demo(archive)
+    click.echo(f"Demo archive created: {', '.join(slugs)}")
+
+
+def register_commands(app: Flask) -> None:
+    """Add the gallery's commands to ``app.cli``."""
+    for command in (
+        event_group,
+        import_command,
+        export_command,
+        photo_group,
+        user_group,
+        derivatives_group,
+        demo_command,
+    ):
+        app.cli.add_command(command)
+
+
+def _create_app() -> Flask:
+    """Create the app for the console script (imported late so ``--help`` stays fast)."""
+    from gallery import create_app
+
+    return create_app()
+
+
+main = FlaskGroup(
+    name="gallery",
+    create_app=_create_app,
+    help="The gallery: an event photo archive and exhibition gallery.",
+    set_debug_flag=False,
+)

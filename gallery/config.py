@@ -1,0 +1,62 @@
+"""Settings: one default per setting, overridden by ``GALLERY_*`` variables, then by a test mapping."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+#: Every setting and its one default. Paths are relative to the working directory.
+DEFAULTS: dict[str, Any] = {
+    "MEDIA_DIR": "media",
+    "INDEX_DIR": "index",
+    # Empty means ``sqlite:///<MEDIA_DIR>/catalog.sqlite3``.
+    "DATABASE_URL": "",
+    # Refuse images with more pixels than this (decompression bombs).
+    "MAX_PIXELS": 200_000_000,
+    "JPEG_QUALITY": 85,
+    # Long edge in pixels of each named derivative, largest first is not required.
+    "DERIVATIVE_SIZES": "thumb:320,display:1280,screen:2560",
+    "IMPORT_JOBS": 1,
+    "SECRET_KEY": "",
+}
+
+ENV_PREFIX = "GALLERY_"
+
+
+def load_config(
+    overrides: Mapping[str, Any] | None = None, environ: Mapping[str, str] | None = None
+) -> dict[str, Any]:
+    """Return the settings: defaults, then ``GALLERY_*`` environment, then ``overrides``."""
+    environ = os.environ if environ is None else environ
+    config = dict(DEFAULTS)
+    for key, default in DEFAULTS.items():
+        raw = environ.get(ENV_PREFIX + key)
+        if raw is not None:
+            config[key] = type(default)(raw) if isinstance(default, int) else raw
+    config.update(overrides or {})
+    return resolve(config)
+
+
+def resolve(config: dict[str, Any]) -> dict[str, Any]:
+    """Resolve paths once and parse structured settings, in place; return ``config``."""
+    media = Path(config["MEDIA_DIR"]).expanduser().resolve()
+    config["MEDIA_DIR"] = media
+    config["INDEX_DIR"] = Path(config["INDEX_DIR"]).expanduser().resolve()
+    if not config["DATABASE_URL"]:
+        config["DATABASE_URL"] = f"sqlite:///{media / 'catalog.sqlite3'}"
+    if isinstance(config["DERIVATIVE_SIZES"], str):
+        config["DERIVATIVE_SIZES"] = parse_sizes(config["DERIVATIVE_SIZES"])
+    return config
+
+
+def parse_sizes(spec: str) -> dict[str, int]:
+    """Parse ``"thumb:320,display:1280"`` into ``{"thumb": 320, "display": 1280}``."""
+    sizes: dict[str, int] = {}
+    for part in spec.split(","):
+        name, _, edge = part.strip().partition(":")
+        if not name.isidentifier() or not edge.isdigit() or int(edge) <= 0:
+            raise ValueError(f"bad derivative size {part!r}: expected name:pixels")
+        sizes[name] = int(edge)
+    return sizes

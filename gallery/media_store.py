@@ -1,0 +1,139 @@
+"""The media folder: originals and derivatives at content-addressed paths, written atomically.
+
+Layout: ``originals/ab/<sha256>.<ext>``, ``derived/<size>/ab/<sha256>.jpg`` and ``tmp/`` for files being
+written. A file appears under its final name only complete and synced; a crash leaves at most a temp
+file, which :meth:`MediaStore.sweep` removes once the process that wrote it is gone.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import logging
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import BinaryIO
+
+log = logging.getLogger(__name__)
+
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+_EXT = re.compile(r"[a-z0-9]{1,10}")
+_CHUNK = 1 << 20
+
+
+def file_sha256(path: Path) -> str:
+    """Return the SHA-256 of the file at ``path`` as hex, reading it in chunks."""
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        while chunk := f.read(_CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _fsync_dir(folder: Path) -> None:
+    """Make a rename in ``folder`` durable."""
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _pid_alive(pid: int) -> bool:
+    """Tell whether a process with ``pid`` runs on this machine."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+class MediaStore:
+    """The ``media/`` folder: where originals and derivatives live."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.tmp = root / "tmp"
+
+    def original_path(self, sha256: str, ext: str) -> Path:
+        """Return where the original with this hash and extension lives."""
+        self._check(sha256, ext)
+        return self.root / "originals" / sha256[:2] / f"{sha256}.{ext}"
+
+    def derived_path(self, size: str, sha256: str) -> Path:
+        """Return where the named derivative of this original lives."""
+        self._check(sha256, "jpg")
+        if not size.isidentifier():
+            raise ValueError(f"bad derivative size name {size!r}")
+        return self.root / "derived" / size / sha256[:2] / f"{sha256}.jpg"
+
+    def relative(self, path: Path) -> str:
+        """Return ``path`` relative to the media folder, with forward slashes."""
+        return path.relative_to(self.root).as_posix()
+
+    @staticmethod
+    def _check(sha256: str, ext: str) -> None:
+        """Refuse anything that is not a hex digest and a plain extension: no path tricks."""
+        if not _SHA256.fullmatch(sha256) or not _EXT.fullmatch(ext):
+            raise ValueError(f"not a content address: {sha256!r}.{ext!r}")
+
+    @contextlib.contextmanager
+    def temp_file(self) -> Iterator[tuple[BinaryIO, Path]]:
+        """Yield an open temp file in ``tmp/``; it is removed afterwards unless published."""
+        self.tmp.mkdir(parents=True, exist_ok=True)
+        path = self.tmp / f"{os.getpid()}-{os.urandom(8).hex()}.part"
+        try:
+            with path.open("xb") as f:
+                yield f, path
+        finally:
+            path.unlink(missing_ok=True)
+
+    def publish(self, temp: Path, final: Path) -> None:
+        """Move a complete temp file to its final name durably: fsync, replace, fsync the folder."""
+        with temp.open("rb+") as f:
+            os.fsync(f.fileno())
+        final.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(temp, final)
+        _fsync_dir(final.parent)
+
+    def write(self, final: Path, data: bytes) -> None:
+        """Write ``data`` to ``final`` atomically."""
+        with self.temp_file() as (f, temp):
+            f.write(data)
+            f.close()
+            self.publish(temp, final)
+
+    def copy_in(self, source: Path, final: Path, expected_sha256: str) -> None:
+        """Copy ``source`` to ``final`` atomically, refusing if its bytes no longer hash as expected."""
+        digest = hashlib.sha256()
+        with self.temp_file() as (f, temp), source.open("rb") as src:
+            while chunk := src.read(_CHUNK):
+                digest.update(chunk)
+                f.write(chunk)
+            f.close()
+            if digest.hexdigest() != expected_sha256:
+                raise OSError(f"{source.name} changed while it was being imported")
+            self.publish(temp, final)
+
+    def remove(self, *paths: Path) -> None:
+        """Remove files that a failed import had published; missing ones are fine."""
+        for path in paths:
+            path.unlink(missing_ok=True)
+
+    def sweep(self) -> int:
+        """Remove temp files left by processes that no longer run; return how many."""
+        removed = 0
+        if not self.tmp.is_dir():
+            return 0
+        for path in self.tmp.glob("*.part"):
+            pid = path.name.split("-", 1)[0]
+            if pid.isdigit() and not _pid_alive(int(pid)):
+                path.unlink(missing_ok=True)
+                removed += 1
+        if removed:
+            log.info("removed %s temp files left by interrupted imports", removed)
+        return removed
