@@ -69,8 +69,9 @@ def open_image(path: Path, max_pixels: int) -> Image.Image:
         raise RejectedFile("empty file (0 bytes)")
     try:
         with warnings.catch_warnings():
-            # Our own limit below decides; Pillow's fixed one would refuse a legitimate 190 MP scan.
-            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            # Our own pixel limit below decides, and metadata problems are reported as warnings on
+            # the photo by the metadata reader; Pillow's own warnings would only be noise.
+            warnings.simplefilter("ignore")
             im = Image.open(path)
     except UnidentifiedImageError:
         raise RejectedFile("not an image (content not recognised)") from None

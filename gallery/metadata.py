@@ -12,6 +12,7 @@ import io
 import logging
 import math
 import re
+import warnings
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +22,8 @@ import exifread
 from PIL import Image, IptcImagePlugin
 
 log = logging.getLogger(__name__)
+# exifread logs every oddity of a broken file as a warning; ours are recorded on the photo instead.
+logging.getLogger("exifread").setLevel(logging.ERROR)
 
 # Captions cameras write by themselves, which say nothing about the photo.
 _CAMERA_JUNK = {
@@ -187,6 +190,14 @@ def read_metadata(path: Path, im: Image.Image) -> PhotoMetadata:
     meta = PhotoMetadata()
     exif = _exif_tags(path, im, meta)
     _summarise_exif(exif, meta)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # Pillow warns of corrupt EXIF, already reported above
+            meta.user_comment = _user_comment(im)
+    except Exception as exc:  # Pillow's EXIF parser raises various errors on broken blocks
+        meta.warnings.append(f"EXIF user comment unreadable: {exc!r}"[:300])
+    if meta.user_comment:
+        meta.tags["EXIF UserComment"] = meta.user_comment[:_MAX_TAG_TEXT]
     _read_iptc(im, meta)
     _read_xmp(_xmp_packet(im), meta)
     original = im.info.get("original_orientation")
@@ -214,15 +225,20 @@ def _exif_tags(path: Path, im: Image.Image, meta: PhotoMetadata) -> dict[str, An
         return tags
     raw = raw[6:] if raw.startswith(b"Exif\x00\x00") else raw
     try:
-        return exifread.process_file(io.BytesIO(raw), details=False, extract_thumbnail=False)
+        tags = exifread.process_file(io.BytesIO(raw), details=False, extract_thumbnail=False)
     except Exception as exc:
-        meta.warnings.append(f"EXIF block unreadable: {exc!r}"[:300])
-        return {}
+        log.debug("exifread failed on the EXIF block of %s: %r", path, exc)
+    if not _has_fields(tags):
+        meta.warnings.append(f"EXIF block of {len(raw)} bytes is present but unreadable")
+    return tags
 
 
 def _has_fields(tags: dict[str, Any]) -> bool:
-    """Tell whether exifread found real tags, not only a thumbnail."""
-    return any(key not in _SKIP_TAGS for key in tags)
+    """Tell whether exifread found real tags: known ones with values, not only pointers or garbage."""
+    return any(
+        key not in _SKIP_TAGS and " Tag 0x" not in key and tag.values not in ([], "", b"")
+        for key, tag in tags.items()
+    )
 
 
 def _values(tags: dict[str, Any], key: str) -> Any:
@@ -264,22 +280,30 @@ def _xp_text(tags: dict[str, Any], key: str) -> str:
     return raw.decode("utf-16-le", errors="replace").replace("\x00", "").strip()
 
 
-def _user_comment(tags: dict[str, Any]) -> str:
-    """Decode EXIF UserComment by its 8-byte character code (ASCII, UNICODE, JIS, undefined)."""
-    values = _values(tags, "EXIF UserComment")
-    if not values or not isinstance(values, list):
+def _user_comment(im: Image.Image) -> str:
+    """Decode EXIF UserComment by its 8-byte character code (ASCII, UNICODE, JIS, undefined).
+
+    Read through Pillow: exifread skips this tag when ``details=False``.
+    """
+    raw = im.getexif().get_ifd(0x8769).get(0x9286)
+    if isinstance(raw, str):
+        return raw.strip("\x00 ")
+    if not isinstance(raw, bytes):
         return ""
-    raw = bytes(v for v in values if isinstance(v, int) and 0 <= v < 256)
     code, body = raw[:8], raw[8:]
     if code.startswith(b"UNICODE"):
         big = body.decode("utf-16-be", errors="replace")
         little = body.decode("utf-16-le", errors="replace")
-        return min((big, little), key=lambda s: sum(not ch.isprintable() for ch in s)).strip(
-            "\x00 "
-        )
+        # The byte order is the file's; the right guess is the one with fewer unprintable characters.
+        return min((big, little), key=_unprintable).strip("\x00 ")
     if code.startswith(b"JIS"):
         return decode_text(body, "shift_jis")
     return decode_text(body)
+
+
+def _unprintable(text: str) -> int:
+    """Count characters that no one would write on purpose."""
+    return sum(not ch.isprintable() or "\ue000" <= ch <= "\uf8ff" for ch in text)
 
 
 def _parse_date(text: str) -> dt.datetime | None:
@@ -402,7 +426,6 @@ def _summarise_exif(tags: dict[str, Any], meta: PhotoMetadata) -> None:
         "artist": lambda: setattr(meta, "artist", _text(tags, "Image Artist")),
         "copyright": lambda: setattr(meta, "copyright", _text(tags, "Image Copyright")),
         "description": lambda: setattr(meta, "description", _text(tags, "Image ImageDescription")),
-        "user comment": lambda: setattr(meta, "user_comment", _user_comment(tags)),
         "XP title": lambda: setattr(meta, "xp_title", _xp_text(tags, "Image XPTitle")),
         "XP comment": lambda: setattr(meta, "xp_comment", _xp_text(tags, "Image XPComment")),
         "XP author": lambda: setattr(meta, "xp_author", _xp_text(tags, "Image XPAuthor")),
@@ -430,11 +453,10 @@ def _dump(tags: dict[str, Any], meta: PhotoMetadata) -> dict[str, str]:
         "Image XPAuthor": meta.xp_author,
         "Image XPKeywords": "; ".join(meta.xp_keywords),
         "Image XPSubject": _xp_text(tags, "Image XPSubject"),
-        "EXIF UserComment": meta.user_comment,
     }
     dump: dict[str, str] = {}
     for key, tag in tags.items():
-        if key in _SKIP_TAGS:
+        if key in _SKIP_TAGS or tag.values in ([], "", b""):
             continue
         if key in decoded:
             text = decoded[key]

@@ -1,0 +1,50 @@
+"""Fixtures: an app on a temporary archive (real SQLite, real files), its CLI runner and archive."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from gallery import create_app, get_archive
+from gallery.archive import Archive
+
+
+@pytest.fixture
+def app(tmp_path: Path):
+    """Return an app whose media and index folders live in ``tmp_path``."""
+    app = create_app(
+        {"TESTING": True, "MEDIA_DIR": tmp_path / "media", "INDEX_DIR": tmp_path / "index"}
+    )
+    yield app
+    get_archive(app).close()
+
+
+@pytest.fixture
+def runner(app):
+    """Return a CLI runner for ``app``."""
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def archive(app) -> Archive:
+    """Return the app's archive."""
+    return get_archive(app)
+
+
+@pytest.fixture
+def event(archive: Archive) -> str:
+    """Create an event and return its slug."""
+    return archive.add_event(
+        "检验科学术交流", "学术交流", dt.date(2024, 11, 1), slug="exchange"
+    ).slug
+
+
+def media_files(archive: Archive) -> list[Path]:
+    """Return every file under the media folder except the catalogue."""
+    return sorted(
+        p
+        for p in archive.store.root.rglob("*")
+        if p.is_file() and not p.name.startswith("catalog.sqlite3")
+    )

@@ -1,0 +1,151 @@
+"""Real image files for tests, made with Pillow: EXIF, GPS, XP, IPTC, XMP, orientations, formats."""
+
+from __future__ import annotations
+
+import io
+import struct
+from pathlib import Path
+from typing import Any
+
+from PIL import Image
+
+from gallery.images import encode_exif
+
+# Colours of the four quadrants of an upright test picture: top-left, top-right, bottom-left, bottom-right.
+QUADRANTS = {"tl": (220, 30, 30), "tr": (30, 200, 30), "bl": (30, 30, 220), "br": (230, 220, 30)}
+
+# The transposition that turns an upright picture into what a camera stores with each orientation.
+_STORE_AS = {
+    2: Image.Transpose.FLIP_LEFT_RIGHT,
+    3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_90,
+    7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_270,
+}
+
+
+def upright(size: tuple[int, int] = (300, 200)) -> Image.Image:
+    """Return a picture whose four quadrants have the colours of QUADRANTS."""
+    width, height = size
+    im = Image.new("RGB", size)
+    im.paste(QUADRANTS["tl"], (0, 0, width // 2, height // 2))
+    im.paste(QUADRANTS["tr"], (width // 2, 0, width, height // 2))
+    im.paste(QUADRANTS["bl"], (0, height // 2, width // 2, height))
+    im.paste(QUADRANTS["br"], (width // 2, height // 2, width, height))
+    return im
+
+
+def stored_for(orientation: int, size: tuple[int, int] = (300, 200)) -> Image.Image:
+    """Return the pixels a camera stores for an upright picture shot with ``orientation``."""
+    im = upright(size)
+    op = _STORE_AS.get(orientation)
+    return im.transpose(op) if op else im
+
+
+def quadrant_colours(im: Image.Image) -> dict[str, tuple[int, int, int]]:
+    """Return the colour at the centre of each quadrant of ``im``."""
+    im = im.convert("RGB")
+    width, height = im.size
+    return {
+        "tl": im.getpixel((width // 4, height // 4)),
+        "tr": im.getpixel((3 * width // 4, height // 4)),
+        "bl": im.getpixel((width // 4, 3 * height // 4)),
+        "br": im.getpixel((3 * width // 4, 3 * height // 4)),
+    }
+
+
+def close(a: tuple[int, ...], b: tuple[int, ...], tolerance: int = 40) -> bool:
+    """Tell whether two colours are alike, allowing for JPEG loss."""
+    return all(abs(x - y) <= tolerance for x, y in zip(a, b, strict=True))
+
+
+def iptc_block(fields: list[tuple[int, int, bytes]]) -> bytes:
+    """Encode IPTC datasets (record, dataset, value) as an IPTC-IIM block."""
+    return b"".join(
+        b"\x1c" + bytes([record, dataset]) + struct.pack(">H", len(value)) + value
+        for record, dataset, value in fields
+    )
+
+
+def with_iptc(jpeg: bytes, fields: list[tuple[int, int, bytes]]) -> bytes:
+    """Insert an APP13 Photoshop segment carrying IPTC datasets right after the JPEG's SOI marker."""
+    data = iptc_block(fields)
+    if len(data) % 2:
+        data += b"\x00"
+    resource = b"8BIM" + struct.pack(">H", 0x0404) + b"\x00\x00" + struct.pack(">I", len(data)) + data
+    payload = b"Photoshop 3.0\x00" + resource
+    segment = b"\xff\xed" + struct.pack(">H", len(payload) + 2) + payload
+    return jpeg[:2] + segment + jpeg[2:]
+
+
+def xmp_packet(
+    creator: list[str] = (),
+    description: str = "",
+    rights: str = "",
+    subject: list[str] = (),
+    extra: str = "",
+) -> bytes:
+    """Return an XMP packet with Dublin Core fields as Lightroom writes them."""
+
+    def seq(tag: str, kind: str, items: list[str]) -> str:
+        lis = "".join(f"<rdf:li>{i}</rdf:li>" for i in items)
+        return f"<dc:{tag}><rdf:{kind}>{lis}</rdf:{kind}></dc:{tag}>" if items else ""
+
+    def alt(tag: str, text: str) -> str:
+        li = f'<rdf:li xml:lang="x-default">{text}</rdf:li>'
+        return f"<dc:{tag}><rdf:Alt>{li}</rdf:Alt></dc:{tag}>" if text else ""
+
+    body = (
+        seq("creator", "Seq", list(creator))
+        + alt("description", description)
+        + alt("rights", rights)
+        + seq("subject", "Bag", list(subject))
+    )
+    return (
+        '<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>'
+        '<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF '
+        'xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" '
+        'xmlns:dc="http://purl.org/dc/elements/1.1/" '
+        'xmlns:exif="http://ns.adobe.com/exif/1.0/" '
+        'xmlns:aux="http://ns.adobe.com/exif/1.0/aux/">'
+        f'<rdf:Description rdf:about="" {extra}>{body}</rdf:Description>'
+        '</rdf:RDF></x:xmpmeta><?xpacket end="w"?>'
+    ).encode()
+
+
+def encode(
+    im: Image.Image,
+    fmt: str = "JPEG",
+    tags: dict[str, Any] | None = None,
+    xmp: bytes | None = None,
+    **params: Any,
+) -> bytes:
+    """Encode ``im`` in ``fmt`` with EXIF ``tags`` and an XMP packet."""
+    from gallery.images import _register_heif
+
+    _register_heif()
+    out = io.BytesIO()
+    if tags:
+        params["exif"] = encode_exif(tags)
+    if xmp:
+        params["xmp"] = xmp
+    if fmt in ("JPEG", "WEBP", "AVIF", "HEIF"):
+        params.setdefault("quality", 92)
+    im.save(out, fmt, **params)
+    return out.getvalue()
+
+
+def write(path: Path, data: bytes) -> Path:
+    """Write ``data`` to ``path`` and return the path."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    return path
+
+
+def photo(path: Path, tags: dict[str, Any] | None = None, size=(320, 240), seed: int = 0) -> Path:
+    """Write a small distinct JPEG carrying EXIF ``tags`` (distinct per seed, so never a duplicate)."""
+    im = upright(size)
+    im.putpixel((0, 0), (seed % 256, seed // 256 % 256, 7))
+    return write(path, encode(im, tags=tags))
