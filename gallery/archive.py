@@ -256,7 +256,8 @@ class Archive:
             if on_result:
                 on_result(result)
 
-        files = list(collect_files(paths))
+        # The archive's own folder is never imported into itself.
+        files = [f for f in collect_files(paths) if not f.resolve().is_relative_to(self.store.root)]
         if jobs <= 1:
             for path in files:
                 job = self._job_for(path, context, report)

@@ -67,6 +67,8 @@ def open_image(path: Path, max_pixels: int) -> Image.Image:
     _register_heif()
     if path.stat().st_size == 0:
         raise RejectedFile("empty file (0 bytes)")
+    # Pillow refuses outright above twice its limit; make that limit ours so ours is the one applied.
+    Image.MAX_IMAGE_PIXELS = max_pixels
     try:
         with warnings.catch_warnings():
             # Our own pixel limit below decides, and metadata problems are reported as warnings on
@@ -137,10 +139,10 @@ def _to_srgb(im: Image.Image, icc: bytes | None) -> Image.Image:
     if icc:
         try:
             source = ImageCms.ImageCmsProfile(io.BytesIO(icc))
-            if im.mode == "CMYK" or "srgb" not in ImageCms.getProfileDescription(source).lower():
-                return ImageCms.profileToProfile(
-                    im, source, ImageCms.createProfile("sRGB"), outputMode="RGB"
-                )
+            # Always convert: a profile's description is no proof of its contents.
+            return ImageCms.profileToProfile(
+                im, source, ImageCms.createProfile("sRGB"), outputMode="RGB"
+            )
         except (ImageCms.PyCMSError, OSError, ValueError, TypeError):
             pass  # A broken profile: show the pixels as they are rather than refuse the photo.
     return im if im.mode in ("RGB", "L") else im.convert("RGB")

@@ -53,9 +53,9 @@ def fold(text: str) -> str:
 
 
 def clean_name(name: str) -> str:
-    """Tidy a person's name as written: no pinyin garbling, single spaces, no outer spaces."""
-    name = strip_pinyin(unicodedata.normalize("NFKC", name))
-    return " ".join(name.split())
+    """Tidy a person's name as written: no pinyin garbling, no spaces inside a Chinese name (楊 軍 → 楊軍)."""
+    name = " ".join(strip_pinyin(unicodedata.normalize("NFKC", name)).split())
+    return _SPACE_BETWEEN_CJK.sub("", name)
 
 
 def name_key(name: str) -> str:

@@ -74,7 +74,9 @@ def with_iptc(jpeg: bytes, fields: list[tuple[int, int, bytes]]) -> bytes:
     data = iptc_block(fields)
     if len(data) % 2:
         data += b"\x00"
-    resource = b"8BIM" + struct.pack(">H", 0x0404) + b"\x00\x00" + struct.pack(">I", len(data)) + data
+    resource = (
+        b"8BIM" + struct.pack(">H", 0x0404) + b"\x00\x00" + struct.pack(">I", len(data)) + data
+    )
     payload = b"Photoshop 3.0\x00" + resource
     segment = b"\xff\xed" + struct.pack(">H", len(payload) + 2) + payload
     return jpeg[:2] + segment + jpeg[2:]
@@ -147,5 +149,5 @@ def write(path: Path, data: bytes) -> Path:
 def photo(path: Path, tags: dict[str, Any] | None = None, size=(320, 240), seed: int = 0) -> Path:
     """Write a small distinct JPEG carrying EXIF ``tags`` (distinct per seed, so never a duplicate)."""
     im = upright(size)
-    im.putpixel((0, 0), (seed % 256, seed // 256 % 256, 7))
+    im.paste((seed * 53 % 256, seed * 97 % 256, seed // 256 % 256), (0, 0, 16, 16))
     return write(path, encode(im, tags=tags))

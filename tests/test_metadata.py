@@ -113,7 +113,7 @@ def test_iptc_utf8_with_declared_charset(tmp_path: Path) -> None:
         (2, 80, "李满桂".encode()),
         (2, 120, "学员认真听讲".encode()),
         (2, 25, "培训".encode()),
-        (2, 25, "ISO 15189".encode()),
+        (2, 25, b"ISO 15189"),
         (2, 116, "青海红十字医院".encode()),
     ]
     meta = read(write(tmp_path / "iptc.jpg", with_iptc(jpeg, fields)))
@@ -157,7 +157,9 @@ def test_credit_and_caption_priority(tmp_path: Path) -> None:
         tags={"Artist": "艺术家", "XPAuthor": "作者", "ImageDescription": "EXIF 说明"},
         xmp=xmp_packet(creator=["XMP作者"], description="XMP 说明"),
     )
-    meta = read(write(tmp_path / "all.jpg", with_iptc(jpeg, [(1, 90, b"\x1b%G"), (2, 80, b"Byline")])))
+    meta = read(
+        write(tmp_path / "all.jpg", with_iptc(jpeg, [(1, 90, b"\x1b%G"), (2, 80, b"Byline")]))
+    )
     assert meta.creators() == ["Byline"]
     assert meta.caption() == "XMP 说明"
     meta.iptc_byline = []
@@ -169,7 +171,12 @@ def test_credit_and_caption_priority(tmp_path: Path) -> None:
 
 
 def test_camera_junk_is_not_a_caption(tmp_path: Path) -> None:
-    meta = read(write(tmp_path / "j.jpg", encode(upright(), tags={"ImageDescription": "OLYMPUS DIGITAL CAMERA"})))
+    meta = read(
+        write(
+            tmp_path / "j.jpg",
+            encode(upright(), tags={"ImageDescription": "OLYMPUS DIGITAL CAMERA"}),
+        )
+    )
     assert meta.description == "OLYMPUS DIGITAL CAMERA"
     assert meta.caption() == ""
 
@@ -191,7 +198,9 @@ def test_invalid_bytes_are_replaced_never_shown_as_bytes(tmp_path: Path) -> None
 
 
 def test_gbk_exif_artist(tmp_path: Path) -> None:
-    meta = read(write(tmp_path / "g.jpg", encode(upright(), tags={"Artist": "李满桂".encode("gbk")})))
+    meta = read(
+        write(tmp_path / "g.jpg", encode(upright(), tags={"Artist": "李满桂".encode("gbk")}))
+    )
     assert meta.artist == "李满桂"
 
 
@@ -248,14 +257,18 @@ def test_exif_in_other_formats(tmp_path: Path, fmt: str) -> None:
     # Pillow's TIFF writer turns non-ASCII text into "?", so the TIFF fixture's artist is in pinyin.
     artist = "Yang Jun" if fmt == "TIFF" else "杨军"
     tags = {"Make": "Apple", "Model": "iPhone 15", "DateTimeOriginal": "2024:11:01 10:00:00"}
-    path = write(tmp_path / f"x.{fmt.lower()}", encode(upright(), fmt, tags={**tags, "Artist": artist}))
+    path = write(
+        tmp_path / f"x.{fmt.lower()}", encode(upright(), fmt, tags={**tags, "Artist": artist})
+    )
     meta = read(path)
     assert (meta.camera_make, meta.camera_model, meta.artist) == ("Apple", "iPhone 15", artist)
     assert meta.taken_local == dt.datetime(2024, 11, 1, 10, 0, 0)
 
 
 def test_heic_reports_the_orientation_the_file_had(tmp_path: Path) -> None:
-    path = write(tmp_path / "o.heic", encode(upright(), "HEIF", tags={"Orientation": 6, "Make": "Apple"}))
+    path = write(
+        tmp_path / "o.heic", encode(upright(), "HEIF", tags={"Orientation": 6, "Make": "Apple"})
+    )
     assert read(path).orientation == 6
 
 
@@ -277,7 +290,7 @@ def test_broken_xmp_is_a_warning(tmp_path: Path) -> None:
 def test_decode_text() -> None:
     assert decode_text("杨军".encode()) == "杨军"
     assert decode_text("杨军".encode("gb18030")) == "杨军"
-    assert decode_text(b"caf\xff\xfe") .startswith("caf")
+    assert decode_text(b"caf\xff\xfe").startswith("caf")
     assert decode_text(b"abc\x00\x00") == "abc"
 
 

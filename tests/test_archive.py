@@ -1,0 +1,194 @@
+"""Importing into the archive: stored once, credited, exported; bad files refused with nothing left behind."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from pathlib import Path
+
+import pytest
+
+from gallery.archive import Archive
+from gallery.errors import Conflict, InvalidInput, NotFound
+from tests.conftest import media_files
+from tests.imagegen import encode, photo, stored_for, upright, with_iptc, write, xmp_packet
+
+CAMERA = {
+    "Make": "Canon",
+    "Model": "Canon EOS R6",
+    "DateTimeOriginal": "2024:11:01 09:30:15",
+    "SubsecTimeOriginal": "5",
+    "OffsetTimeOriginal": "+08:00",
+    "GPSLatitudeRef": "N",
+    "GPSLatitude": (36.0, 16.0, 48.0),
+    "GPSLongitudeRef": "E",
+    "GPSLongitude": (100.0, 37.0, 12.0),
+    "Orientation": 6,
+}
+
+
+def test_import_stores_original_once_with_metadata_and_derivatives(
+    archive: Archive, event: str, tmp_path: Path
+) -> None:
+    source = write(tmp_path / "IMG_0001.JPG", encode(stored_for(6, (600, 400)), tags=CAMERA))
+    [result] = archive.import_files([source], event)
+    assert result.status == "imported" and result.error is None
+    record = archive.photo(result.photo_id)
+    sha = hashlib.sha256(source.read_bytes()).hexdigest()
+    assert record["sha256"] == sha
+    assert record["original_name"] == "IMG_0001.JPG"
+    assert record["original"] == f"originals/{sha[:2]}/{sha}.jpg"
+    assert (archive.store.root / record["original"]).read_bytes() == source.read_bytes()
+    assert (record["width"], record["height"], record["orientation"]) == (600, 400, 6)
+    assert record["taken_at"] == "2024-11-01T09:30:15.500+08:00"
+    assert record["gps"] == {"lat": pytest.approx(36.28), "lon": pytest.approx(100.62), "alt": None}
+    assert record["derivatives"]["thumb"] == f"derived/thumb/{sha[:2]}/{sha}.jpg"
+    for path in record["derivatives"].values():
+        assert (archive.store.root / path).stat().st_size > 0
+
+
+def test_same_bytes_twice_is_a_duplicate(archive: Archive, event: str, tmp_path: Path) -> None:
+    first = photo(tmp_path / "a.jpg", seed=1)
+    copy = write(tmp_path / "sub" / "renamed.jpeg", first.read_bytes())
+    results = archive.import_files([first], event) + archive.import_files([copy], event)
+    assert [r.status for r in results] == ["imported", "duplicate"]
+    assert results[1].photo_id == results[0].photo_id
+    assert len(archive.export()["photos"]) == 1
+    assert len(media_files(archive)) == 4  # one original, three derivatives
+
+
+def test_duplicates_within_one_parallel_batch(archive: Archive, event: str, tmp_path: Path) -> None:
+    files = [photo(tmp_path / "in" / f"p{i}.jpg", seed=i) for i in range(5)]
+    files.append(write(tmp_path / "in" / "zz-copy.jpg", files[2].read_bytes()))
+    results = archive.import_files([tmp_path / "in"], event, jobs=2)
+    by_name = {Path(r.path).name: r for r in results}
+    assert sorted(r.status for r in results) == ["duplicate"] + ["imported"] * 5
+    assert by_name["zz-copy.jpg"].photo_id == by_name["p2.jpg"].photo_id
+    assert len(archive.export()["photos"]) == 5
+
+
+def test_bad_files_fail_alone_and_leave_nothing(
+    archive: Archive, event: str, tmp_path: Path
+) -> None:
+    good = photo(tmp_path / "batch" / "01-good.jpg", seed=1)
+    data = encode(upright((800, 600)))
+    write(tmp_path / "batch" / "02-empty.jpg", b"")
+    write(tmp_path / "batch" / "03-text.jpg", "不是图片".encode() * 50)
+    write(tmp_path / "batch" / "04-truncated.jpg", data[: len(data) // 2])
+    write(tmp_path / "batch" / "05-gif.jpg", encode(upright(), "GIF"))
+    write(
+        tmp_path / "batch" / "06-bomb.png",
+        encode(__import__("PIL.Image").Image.new("1", (15000, 15000)), "PNG"),
+    )
+    photo(tmp_path / "batch" / "07-good.jpg", seed=2)
+    write(tmp_path / "batch" / ".hidden.jpg", b"ignored")
+    write(tmp_path / "batch" / "Thumbs.db", b"ignored")
+    results = archive.import_files([tmp_path / "batch"], event)
+    outcome = {Path(r.path).name: (r.status, r.error or "") for r in results}
+    assert set(outcome) == {
+        "01-good.jpg",
+        "02-empty.jpg",
+        "03-text.jpg",
+        "04-truncated.jpg",
+        "05-gif.jpg",
+        "06-bomb.png",
+        "07-good.jpg",
+    }
+    assert outcome["01-good.jpg"][0] == outcome["07-good.jpg"][0] == "imported"
+    assert "empty file" in outcome["02-empty.jpg"][1]
+    assert "not an image" in outcome["03-text.jpg"][1]
+    assert "cannot decode" in outcome["04-truncated.jpg"][1]
+    assert "unsupported image format GIF" in outcome["05-gif.jpg"][1]
+    assert "too many pixels" in outcome["06-bomb.png"][1]
+    assert len(media_files(archive)) == 8  # two originals and their derivatives, nothing else
+    assert not list((archive.store.root / "tmp").iterdir())
+    assert good.exists()
+
+
+def test_photographer_named_at_import_wins(archive: Archive, event: str, tmp_path: Path) -> None:
+    path = photo(tmp_path / "a.jpg", {"Artist": "Someone Else"})
+    [result] = archive.import_files([path], event, photographer="楊 軍")
+    assert archive.photo(result.photo_id)["photographer"] == "楊軍"
+
+
+def test_photographer_from_metadata_resolves_to_one_person(
+    archive: Archive, event: str, tmp_path: Path
+) -> None:
+    a = with_iptc(encode(upright()), [(1, 90, b"\x1b%G"), (2, 80, "杨 军".encode())])
+    b = encode(upright((300, 201)), xmp=xmp_packet(creator=["楊軍"]))
+    c = encode(upright((300, 202)), tags={"Artist": "杨军"})
+    d = encode(upright((300, 203)), tags={"XPAuthor": "楊 軍"})
+    paths = [
+        write(tmp_path / f"{n}.jpg", data) for n, data in zip("abcd", (a, b, c, d), strict=True)
+    ]
+    archive.add_event(
+        "另一个活动", "培训", dt.date(2024, 1, 2), slug="other", credits={"photo": ["杨军"]}
+    )
+    results = archive.import_files(paths, event)
+    names = {archive.photo(r.photo_id)["photographer"] for r in results}
+    assert names == {"杨军"}  # the person already existed through the credit, and is found by key
+
+
+def test_uploader_is_the_last_resort(archive: Archive, event: str, tmp_path: Path) -> None:
+    archive.add_user("liman", "photographer", "pw-123456", person="李满桂")
+    [result] = archive.import_files([photo(tmp_path / "a.jpg")], event, uploader="liman")
+    record = archive.photo(result.photo_id)
+    assert (record["photographer"], record["uploader"]) == ("李满桂", "liman")
+
+
+def test_caption_at_import_or_from_file(archive: Archive, event: str, tmp_path: Path) -> None:
+    tagged = photo(tmp_path / "a.jpg", {"ImageDescription": "检验科 学术交流"}, seed=1)
+    plain = photo(tmp_path / "b.jpg", seed=2)
+    [a] = archive.import_files([tagged], event)
+    [b] = archive.import_files([plain], event, caption="<script>alert(1)</script> 开班仪式")
+    assert archive.photo(a.photo_id)["caption"] == "检验科 学术交流"
+    assert archive.photo(b.photo_id)["caption"] == "<script>alert(1)</script> 开班仪式"
+
+
+def test_unknown_event_fails_before_any_work(archive: Archive, tmp_path: Path) -> None:
+    with pytest.raises(NotFound, match="no event"):
+        archive.import_files([photo(tmp_path / "a.jpg")], "nope")
+    assert media_files(archive) == []
+
+
+def test_events_slugs_and_credits(archive: Archive) -> None:
+    a = archive.add_event("ISO 15189 Training 培训", "培训", dt.date(2024, 3, 1))
+    b = archive.add_event("ISO 15189 Training 培训", "培训", dt.date(2024, 3, 1))
+    assert (a.slug, b.slug) == ("2024-03-01-iso-15189-training", "2024-03-01-iso-15189-training-2")
+    with pytest.raises(Conflict):
+        archive.add_event("x", "", dt.date(2024, 1, 1), slug=a.slug)
+    with pytest.raises(InvalidInput):
+        archive.add_event("x", "", dt.date(2024, 1, 1), slug="../etc")
+    with pytest.raises(InvalidInput):
+        archive.add_event("x", "", dt.date(2024, 1, 2), end_date=dt.date(2024, 1, 1))
+    archive.set_credits(a.slug, {"photo": ["楊 軍", "李满桂", "杨军"], "review": ["王海涛"]})
+    [exported] = archive.export(a.slug)["events"]
+    assert exported["credits"] == [
+        {"role": "photo", "label": "图", "names": ["楊軍", "李满桂"]},
+        {"role": "review", "label": "审核", "names": ["王海涛"]},
+    ]
+    with pytest.raises(InvalidInput):
+        archive.set_credits(a.slug, {"boss": ["x"]})
+
+
+def test_users(archive: Archive) -> None:
+    user = archive.add_user("admin", "admin", "s3cret-pass")
+    assert user.password_hash.startswith("scrypt:")
+    with pytest.raises(Conflict):
+        archive.add_user("admin", "viewer")
+    with pytest.raises(InvalidInput):
+        archive.add_user("eve", "superuser")
+    with pytest.raises(InvalidInput):
+        archive.add_user("../x", "viewer")
+
+
+def test_rebuild_derivatives(archive: Archive, event: str, tmp_path: Path) -> None:
+    [result] = archive.import_files([photo(tmp_path / "a.jpg")], event)
+    record = archive.photo(result.photo_id)
+    thumb = archive.store.root / record["derivatives"]["thumb"]
+    thumb.unlink()
+    assert archive.rebuild_derivatives() == (1, [])
+    assert thumb.stat().st_size > 0
+    (archive.store.root / record["original"]).unlink()
+    done, failures = archive.rebuild_derivatives()
+    assert done == 0 and "original missing" in failures[0]

@@ -1,0 +1,179 @@
+"""The command-line contract: event add, import (--json, exit status), export, photo show, user add."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from gallery.archive import Archive
+from tests.imagegen import encode, photo, stored_for, write
+
+TAGS = {
+    "Make": "HUAWEI",
+    "Model": "ALN-AL00",
+    "DateTimeOriginal": "2024:11:01 15:02:44",
+    "OffsetTimeOriginal": "+08:00",
+    "ExposureTime": 1 / 100,
+    "FNumber": 1.8,
+    "ISOSpeedRatings": 100,
+    "FocalLength": 6.9,
+    "Artist": "李满桂",
+    "Orientation": 8,
+    "GPSLatitudeRef": "N",
+    "GPSLatitude": (36.0, 16.0, 50.0),
+    "GPSLongitudeRef": "E",
+    "GPSLongitude": (100.0, 37.0, 11.0),
+    "GPSAltitudeRef": b"\x00",
+    "GPSAltitude": 2836.0,
+}
+
+
+def add_event(runner) -> str:
+    result = runner.invoke(
+        args=[
+            "event",
+            "add",
+            "--title",
+            "主题党日",
+            "--kind",
+            "主题党日",
+            "--date",
+            "2024-11-01",
+            "--place",
+            "海南州建政70周年主题展览馆",
+            "--organiser",
+            "检验科党支部",
+            "--organiser",
+            "海南州人民医院",
+            "--credit",
+            "photo=杨军,李满桂",
+            "--credit",
+            "review=王海涛",
+        ]
+    )
+    assert result.exit_code == 0, result.output
+    return result.output.strip()
+
+
+def test_event_add_prints_the_slug(runner) -> None:
+    assert add_event(runner) == "2024-11-01"
+    result = runner.invoke(args=["event", "add", "--title", "x", "--date", "2024-13-01"])
+    assert result.exit_code != 0 and "not a date" in result.output
+
+
+def test_import_json_lines_summary_and_exit_status(runner, tmp_path: Path) -> None:
+    slug = add_event(runner)
+    good = write(tmp_path / "in" / "a.jpg", encode(stored_for(8, (400, 300)), tags=TAGS))
+    write(tmp_path / "in" / "b.jpg", good.read_bytes())
+    write(tmp_path / "in" / "c.jpg", b"\xff\xd8\xff\xe0 not really")
+    result = runner.invoke(args=["import", str(tmp_path / "in"), "--event", slug, "--json"])
+    assert result.exit_code == 1
+    lines = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
+    assert [(Path(x["path"]).name, x["status"]) for x in lines] == [
+        ("a.jpg", "imported"),
+        ("b.jpg", "duplicate"),
+        ("c.jpg", "failed"),
+    ]
+    assert set(lines[0]) == {"path", "status", "photo_id", "error"}
+    assert lines[1]["photo_id"] == lines[0]["photo_id"]
+    assert "c.jpg" not in lines[2]["error"] and lines[2]["error"]
+    assert "imported 1, duplicates 1, failed 1" in result.stderr
+
+
+def test_import_without_json_names_each_failed_file(runner, tmp_path: Path) -> None:
+    slug = add_event(runner)
+    write(tmp_path / "broken.jpg", b"")
+    ok = photo(tmp_path / "ok.jpg")
+    result = runner.invoke(args=["import", str(ok), str(tmp_path / "broken.jpg"), "--event", slug])
+    assert result.exit_code == 1
+    assert f"failed: {tmp_path / 'broken.jpg'}: empty file" in result.stderr
+    assert "imported 1, duplicates 0, failed 0" not in result.stdout
+    assert "imported 1, duplicates 0, failed 1" in result.stdout
+
+
+def test_export_has_every_field(runner, tmp_path: Path) -> None:
+    slug = add_event(runner)
+    path = write(tmp_path / "a.jpg", encode(stored_for(8, (400, 300)), tags=TAGS))
+    result = runner.invoke(args=["import", str(path), "--event", slug, "--caption", "重温入党誓词"])
+    assert result.exit_code == 0, result.output
+    export = json.loads(runner.invoke(args=["export", "--json", "--event", slug]).stdout)
+    [event] = export["events"]
+    assert event["organisers"] == ["检验科党支部", "海南州人民医院"]
+    assert event["credits"][0] == {"role": "photo", "label": "图", "names": ["杨军", "李满桂"]}
+    [record] = export["photos"]
+    expected = {
+        "event": slug,
+        "photographer": "李满桂",
+        "caption": "重温入党誓词",
+        "keywords": [],
+        "width": 400,
+        "height": 300,
+        "orientation": 8,
+        "taken_at": "2024-11-01T15:02:44+08:00",
+        "camera_make": "HUAWEI",
+        "camera_model": "ALN-AL00",
+        "lens": "",
+        "exposure_time": 0.01,
+        "f_number": 1.8,
+        "iso": 100,
+        "focal_length_mm": 6.9,
+        "artist": "李满桂",
+        "copyright": "",
+        "description": "",
+        "warnings": [],
+        "original_name": "a.jpg",
+    }
+    assert {k: record[k] for k in expected} == expected
+    assert record["gps"]["lat"] == round(36 + 16 / 60 + 50 / 3600, 7)
+    assert record["gps"]["alt"] == 2836.0
+    assert set(record["derivatives"]) == {"thumb", "display", "screen"}
+
+
+def test_photo_show(runner, tmp_path: Path) -> None:
+    slug = add_event(runner)
+    runner.invoke(args=["import", str(photo(tmp_path / "a.jpg", TAGS)), "--event", slug])
+    shown = json.loads(runner.invoke(args=["photo", "show", "1", "--json"]).stdout)
+    assert shown["tags"]["Image Make"] == "HUAWEI"
+    text = runner.invoke(args=["photo", "show", "1"]).stdout
+    assert "camera_model: ALN-AL00" in text and "Image Artist: 李满桂" in text
+    missing = runner.invoke(args=["photo", "show", "99"])
+    assert missing.exit_code == 1 and "no photo with id 99" in missing.output
+
+
+def test_user_add(runner, archive: Archive) -> None:
+    result = runner.invoke(args=["user", "add", "zhangwen", "--role", "editor"])
+    assert result.exit_code == 0 and "password: " in result.output
+    again = runner.invoke(args=["user", "add", "zhangwen", "--role", "editor"])
+    assert again.exit_code == 1 and "already exists" in again.output
+    bad = runner.invoke(args=["user", "add", "x", "--role", "boss"])
+    assert bad.exit_code == 2
+
+
+def test_derivatives_rebuild(runner, archive: Archive, tmp_path: Path) -> None:
+    slug = add_event(runner)
+    runner.invoke(args=["import", str(photo(tmp_path / "a.jpg")), "--event", slug])
+    shutil_target = next((archive.store.root / "derived" / "display").rglob("*.jpg"))
+    shutil_target.unlink()
+    result = runner.invoke(args=["derivatives", "rebuild"])
+    assert result.exit_code == 0 and "rebuilt 1, failed 0" in result.output
+    assert shutil_target.exists()
+
+
+def test_demo_fills_an_empty_archive_once(runner, archive: Archive) -> None:
+    result = runner.invoke(args=["demo"])
+    assert result.exit_code == 0, result.output
+    export = archive.export()
+    assert [e["kind"] for e in export["events"]] == ["学术交流", "主题党日"]
+    assert len(export["photos"]) == 12
+    assert {p["photographer"] for p in export["photos"]} == {"杨军", "李满桂"}
+    assert all(
+        p["taken_at"].startswith("2024-11-01T") and p["taken_at"].endswith("+08:00")
+        for p in export["photos"]
+    )
+    assert all(
+        36.2 < p["gps"]["lat"] < 36.4 and 100.5 < p["gps"]["lon"] < 100.7 for p in export["photos"]
+    )
+    listing = runner.invoke(args=["event", "list"]).output
+    assert "图：杨军 李满桂" in listing and "7 photos" in listing
+    assert "not empty" in runner.invoke(args=["demo"]).output
+    assert len(archive.export()["photos"]) == 12
