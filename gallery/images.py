@@ -173,7 +173,7 @@ def make_derivatives(
     for index, (name, edge) in enumerate(order):
         target = _fit(im.size, edge)
         if current.size != target:
-            current = current.resize(target, Image.Resampling.LANCZOS, reducing_gap=3.0)
+            current = current.resize(target, Image.Resampling.BICUBIC, reducing_gap=2.0)
         if index == 0:
             # Convert colour on the first, already reduced, image rather than on the full decode.
             current = _to_srgb(current, icc)
