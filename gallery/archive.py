@@ -85,6 +85,11 @@ class Archive:
         """Release the catalogue's connections."""
         self.catalog.close()
 
+    def photo_count(self) -> int:
+        """Return how many photos the archive holds."""
+        with self.catalog.reading() as session:
+            return sum(q.photo_counts(session).values())
+
     def is_empty(self) -> bool:
         """Tell whether the archive holds no events yet."""
         with self.catalog.reading() as session:

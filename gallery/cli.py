@@ -263,8 +263,9 @@ def derivatives_group() -> None:
 def derivatives_rebuild() -> None:
     """Regenerate every photo's derivatives from its original."""
     archive = _archive()
-    total = len(archive.export()["photos"])
-    with click.progressbar(length=total, label="Rebuilding", file=sys.stderr) as bar:
+    with click.progressbar(
+        length=archive.photo_count(), label="Rebuilding", file=sys.stderr
+    ) as bar:
         done, failures = archive.rebuild_derivatives(lambda _id, _error: bar.update(1))
     for failure in failures:
         click.echo(f"failed: {failure}", err=True)

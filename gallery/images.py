@@ -1,8 +1,9 @@
 """Pixels, with Pillow only: recognise and check an image by its content, and make its derivatives.
 
 Derivatives come from one decode: JPEG's ``draft()`` lets libjpeg scale by 1/2, 1/4 or 1/8 while
-decoding, so a 24 MP photo is never held at full size; the sizes then cascade from large to small,
-orientation is applied to each small result (rotating first costs 5x), and colour is converted to sRGB.
+decoding, so a 24 MP photo is never held at full size; the sizes then cascade from large to small
+(bicubic with a reducing gap, as Pillow's own thumbnail()), orientation is applied to each small result
+(rotating first costs 5x), and colour is converted to sRGB on the first reduced image.
 """
 
 from __future__ import annotations
