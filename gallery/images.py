@@ -43,6 +43,39 @@ _TRANSPOSE = {
 }
 
 
+# Leading bytes of files that may be camera RAW. TIFF-based RAW (DNG, NEF, CR2, ARW, PEF, ...) shares
+# TIFF's, so LibRaw decides; it refuses an ordinary TIFF, which Pillow then reads.
+_RAW_MAGIC = (b"II*\x00", b"MM\x00*", b"IIRO", b"IIRS", b"MMOR", b"IIU\x00", b"FUJIFILM")
+RAW_EXTENSIONS = {
+    "3fr",
+    "arw",
+    "cr2",
+    "cr3",
+    "crw",
+    "dcr",
+    "dng",
+    "erf",
+    "iiq",
+    "k25",
+    "kdc",
+    "mef",
+    "mos",
+    "mrw",
+    "nef",
+    "nrw",
+    "orf",
+    "pef",
+    "raf",
+    "raw",
+    "rw2",
+    "rwl",
+    "sr2",
+    "srf",
+    "srw",
+    "x3f",
+}
+
+
 @dataclass(frozen=True)
 class Derivative:
     """One encoded derivative: JPEG bytes and the size they show."""
@@ -68,6 +101,9 @@ def open_image(path: Path, max_pixels: int) -> Image.Image:
     _register_heif()
     if path.stat().st_size == 0:
         raise RejectedFile("empty file (0 bytes)")
+    raw = _open_raw(path, max_pixels)
+    if raw is not None:
+        return raw
     # Pillow refuses outright above twice its limit; make that limit ours so ours is the one applied.
     Image.MAX_IMAGE_PIXELS = max_pixels
     try:
@@ -96,8 +132,53 @@ def open_image(path: Path, max_pixels: int) -> Image.Image:
     return im
 
 
+def _open_raw(path: Path, max_pixels: int) -> Image.Image | None:
+    """Open a camera RAW file as its embedded preview (LibRaw through rawpy); None if not RAW.
+
+    The preview is what the camera rendered itself; it stands in for the RAW's pixels, while the size
+    reported is the RAW's own. The stored extension is the client's when it names a RAW format.
+    """
+    with path.open("rb") as f:
+        head = f.read(16)
+    if not (head.startswith(_RAW_MAGIC) or head[4:12] == b"ftypcrx "):
+        return None
+    import rawpy
+
+    try:
+        with rawpy.imread(str(path)) as raw:
+            sizes = raw.sizes
+            raw.unpack()  # reads the sensor data through: a truncated RAW fails here
+            try:
+                thumb = raw.extract_thumb()
+            except (rawpy.LibRawNoThumbnailError, rawpy.LibRawUnsupportedThumbnailError):
+                raise RejectedFile("camera RAW file without a preview image to show") from None
+    except rawpy.LibRawFileUnsupportedError:
+        return None  # an ordinary TIFF: Pillow reads it
+    except rawpy.LibRawError as exc:
+        reason = (
+            exc.args[0].decode(errors="replace")
+            if exc.args and isinstance(exc.args[0], bytes)
+            else exc
+        )
+        raise RejectedFile(f"truncated or unreadable camera RAW file: {reason}") from None
+    if sizes.width * sizes.height > max_pixels:
+        raise RejectedFile(f"too many pixels: {sizes.width}×{sizes.height}")
+    if thumb.format == rawpy.ThumbFormat.JPEG:
+        im = Image.open(io.BytesIO(thumb.data))
+    else:
+        im = Image.fromarray(thumb.data)
+    ext = path.suffix.lower().lstrip(".")
+    im.info["raw"] = {
+        "ext": ext if ext in RAW_EXTENSIONS else "raw",
+        "size": (sizes.width, sizes.height),
+    }
+    return im
+
+
 def extension(im: Image.Image) -> str:
     """Return the extension an original in this image's format is stored with."""
+    if "raw" in im.info:
+        return im.info["raw"]["ext"]
     return FORMATS[im.format][0]
 
 
@@ -108,7 +189,7 @@ def applies_own_rotation(im: Image.Image) -> bool:
 
 def displayed_size(im: Image.Image, orientation: int) -> tuple[int, int]:
     """Return the image's width and height as shown, after ``orientation`` is applied."""
-    width, height = im.size
+    width, height = im.info["raw"]["size"] if "raw" in im.info else im.size
     if orientation in (5, 6, 7, 8) and not applies_own_rotation(im):
         return height, width
     return width, height

@@ -151,3 +151,84 @@ def photo(path: Path, tags: dict[str, Any] | None = None, size=(320, 240), seed:
     im = upright(size)
     im.paste((seed * 53 % 256, seed * 97 % 256, seed // 256 % 256), (0, 0, 16, 16))
     return write(path, encode(im, tags=tags))
+
+
+def dng(
+    preview: Image.Image, raw_size=(128, 96), make="Canon", model="EOS R6", orientation=1
+) -> bytes:
+    """Return a minimal but real DNG: an RGB preview in IFD0 and a 16-bit Bayer image in a SubIFD."""
+    short, long_, ascii_, byte, srational = 3, 4, 2, 1, 10
+    pixels = preview.convert("RGB").tobytes()
+    width, height = raw_size
+    bayer = b"".join(
+        struct.pack("<H", (x * 97 + y * 31) % 4096) for y in range(height) for x in range(width)
+    )
+    blobs = {
+        "bps": struct.pack("<HHH", 8, 8, 8),
+        "make": make.encode() + b"\0",
+        "model": model.encode() + b"\0",
+        "ucm": f"{make} {model}".encode() + b"\0",
+        "cm": b"".join(
+            struct.pack("<ii", v, 10000) for v in (10000, 0, 0, 0, 10000, 0, 0, 0, 10000)
+        ),
+        "pix": pixels,
+        "raw": bayer,
+    }
+
+    def s(*values: int) -> bytes:
+        return struct.pack("<" + "H" * len(values), *values).ljust(4, b"\0")
+
+    def n(value: int) -> bytes:
+        return struct.pack("<I", value)
+
+    def ifd(entries: list[tuple[int, int, int, bytes]]) -> bytes:
+        body = b"".join(struct.pack("<HHI", *e[:3]) + e[3] for e in sorted(entries))
+        return struct.pack("<H", len(entries)) + body + n(0)
+
+    def tables(at: dict[str, int]) -> tuple[bytes, bytes]:
+        ifd0 = [
+            (254, long_, 1, n(1)),
+            (256, long_, 1, n(preview.width)),
+            (257, long_, 1, n(preview.height)),
+            (258, short, 3, n(at["bps"])),
+            (259, short, 1, s(1)),
+            (262, short, 1, s(2)),
+            (271, ascii_, len(blobs["make"]), n(at["make"])),
+            (272, ascii_, len(blobs["model"]), n(at["model"])),
+            (273, long_, 1, n(at["pix"])),
+            (274, short, 1, s(orientation)),
+            (277, short, 1, s(3)),
+            (278, long_, 1, n(preview.height)),
+            (279, long_, 1, n(len(pixels))),
+            (330, long_, 1, n(at["sub"])),
+            (50706, byte, 4, bytes([1, 4, 0, 0])),
+            (50708, ascii_, len(blobs["ucm"]), n(at["ucm"])),
+            (50721, srational, 9, n(at["cm"])),
+            (50778, short, 1, s(21)),
+        ]
+        sub = [
+            (254, long_, 1, n(0)),
+            (256, long_, 1, n(width)),
+            (257, long_, 1, n(height)),
+            (258, short, 1, s(16)),
+            (259, short, 1, s(1)),
+            (262, short, 1, s(32803)),
+            (273, long_, 1, n(at["raw"])),
+            (277, short, 1, s(1)),
+            (278, long_, 1, n(height)),
+            (279, long_, 1, n(len(bayer))),
+            (33421, short, 2, s(2, 2)),
+            (33422, byte, 4, bytes([0, 1, 1, 2])),
+        ]
+        return ifd(ifd0), ifd(sub)
+
+    first, second = tables(dict.fromkeys([*blobs, "sub"], 0))
+    at = {"sub": 8 + len(first)}
+    position, data = at["sub"] + len(second), b""
+    for key, blob in blobs.items():
+        if position % 2:
+            data, position = data + b"\0", position + 1
+        at[key] = position
+        data, position = data + blob, position + len(blob)
+    first, second = tables(at)
+    return b"II*\0" + n(8) + first + second + data

@@ -7,11 +7,24 @@ import hashlib
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 from gallery.archive import Archive
 from gallery.errors import Conflict, InvalidInput, NotFound
 from tests.conftest import media_files
-from tests.imagegen import encode, photo, stored_for, upright, with_iptc, write, xmp_packet
+from tests.imagegen import (
+    QUADRANTS,
+    close,
+    dng,
+    encode,
+    photo,
+    quadrant_colours,
+    stored_for,
+    upright,
+    with_iptc,
+    write,
+    xmp_packet,
+)
 
 CAMERA = {
     "Make": "Canon",
@@ -192,3 +205,34 @@ def test_rebuild_derivatives(archive: Archive, event: str, tmp_path: Path) -> No
     (archive.store.root / record["original"]).unlink()
     done, failures = archive.rebuild_derivatives()
     assert done == 0 and "original missing" in failures[0]
+
+
+def test_camera_raw_is_archived_with_its_preview(
+    archive: Archive, event: str, tmp_path: Path
+) -> None:
+    # A portrait shot: the sensor (and its preview) hold it sideways, Orientation 6 turns it upright.
+    preview = stored_for(6, (200, 300))
+    source = write(
+        tmp_path / "DSC_0001.DNG", dng(preview, (300, 200), "NIKON CORPORATION", "NIKON Z 6", 6)
+    )
+    [result] = archive.import_files([source], event)
+    assert result.status == "imported", result.error
+    record = archive.photo(result.photo_id)
+    assert record["original"].endswith(".dng")
+    assert (record["camera_make"], record["camera_model"]) == ("NIKON CORPORATION", "NIKON Z 6")
+    assert (record["width"], record["height"], record["orientation"]) == (200, 300, 6)
+    shown = Image.open(archive.store.root / record["derivatives"]["thumb"])
+    assert shown.size == (200, 300)  # upright, and never upscaled to 320
+    colours = quadrant_colours(shown)
+    assert all(close(colours[q], QUADRANTS[q]) for q in QUADRANTS), colours
+
+
+def test_broken_raw_and_plain_tiff(archive: Archive, event: str, tmp_path: Path) -> None:
+    whole = dng(upright((64, 48)))
+    cut = write(tmp_path / "cut.dng", whole[: len(whole) // 3])
+    tiff = write(tmp_path / "scan.tif", encode(upright((64, 48)), "TIFF", tags={"Make": "Canon"}))
+    results = {Path(r.path).name: r for r in archive.import_files([cut, tiff], event)}
+    assert results["cut.dng"].status == "failed"
+    assert "truncated or unreadable camera RAW" in results["cut.dng"].error
+    assert results["scan.tif"].status == "imported"
+    assert archive.photo(results["scan.tif"].photo_id)["original"].endswith(".tif")

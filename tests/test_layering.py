@@ -32,6 +32,7 @@ OWNERS = {
     "exifread": {"metadata"},
     "PIL": {"images", "metadata"},
     "pillow_heif": {"images"},
+    "rawpy": {"images"},
     "whoosh": {"search_index"},
     "sqlalchemy": {"catalog"},
     "alembic": {"catalog"},
