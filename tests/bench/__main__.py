@@ -54,48 +54,34 @@ def vips(path: Path) -> None:
         pyvips.Image.thumbnail(str(path), edge).jpegsave_buffer(Q=85, keep=0)
 
 
+def archive_command(media: Path, slug: str) -> tuple[list[str], dict[str, str]]:
+    """Return the ``gallery`` command and environment for a fresh archive in ``media`` with one event."""
+    env = {**os.environ, "GALLERY_MEDIA_DIR": str(media), "GALLERY_INDEX_DIR": str(media / "ix")}
+    gallery = [str(Path(sys.executable).parent / "gallery")]
+    add = ["event", "add", "--title", slug, "--date", "2024-11-01", "--slug", slug]
+    subprocess.run(gallery + add, env=env, check=True, capture_output=True)
+    return gallery, env
+
+
 def run_import(folder: Path, media: Path, jobs: int) -> float:
     """Import a folder into a fresh archive with ``gallery import``; return the wall time."""
-    env = {**os.environ, "GALLERY_MEDIA_DIR": str(media), "GALLERY_INDEX_DIR": str(media / "ix")}
-    gallery = str(Path(sys.executable).parent / "gallery")
-    subprocess.run(
-        [gallery, "event", "add", "--title", "b", "--date", "2024-11-01", "--slug", "b"],
-        env=env,
-        check=True,
-        capture_output=True,
-    )
+    gallery, env = archive_command(media, "b")
     start = time.perf_counter()
-    subprocess.run(
-        [gallery, "import", str(folder), "--event", "b", "--jobs", str(jobs)],
-        env=env,
-        check=True,
-        capture_output=True,
-    )
+    command = gallery + ["import", str(folder), "--event", "b", "--jobs", str(jobs)]
+    subprocess.run(command, env=env, check=True, capture_output=True)
     return time.perf_counter() - start
 
 
 def peak_rss_mib(path: Path, media: Path) -> float:
     """Return the peak resident memory of a ``gallery import`` of one file, in MiB."""
-    env = {**os.environ, "GALLERY_MEDIA_DIR": str(media), "GALLERY_INDEX_DIR": str(media / "ix")}
-    gallery = str(Path(sys.executable).parent / "gallery")
-    subprocess.run(
-        [gallery, "event", "add", "--title", "m", "--date", "2024-11-01", "--slug", "m"],
-        env=env,
-        check=True,
-        capture_output=True,
-    )
+    gallery, env = archive_command(media, "m")
     code = (
         "import resource, subprocess, sys;"
         "subprocess.run(sys.argv[1:], check=True, capture_output=True);"
         "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
     )
-    out = subprocess.run(
-        [sys.executable, "-c", code, gallery, "import", str(path), "--event", "m"],
-        env=env,
-        check=True,
-        capture_output=True,
-        text=True,
-    )
+    command = [sys.executable, "-c", code, *gallery, "import", str(path), "--event", "m"]
+    out = subprocess.run(command, env=env, check=True, capture_output=True, text=True)
     return int(out.stdout.strip()) / 1024
 
 
