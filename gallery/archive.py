@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import datetime as dt
-import logging
 import multiprocessing
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -21,8 +20,6 @@ from gallery.errors import Conflict, InvalidInput, NotFound, RejectedFile
 from gallery.ingest import Job, Staged, stage
 from gallery.media_store import MediaStore, file_sha256
 from gallery.text import clean_name, name_key
-
-log = logging.getLogger(__name__)
 
 # Files a camera card or a desktop leaves beside photos; skipped when walking a folder.
 _SYSTEM_FILES = {"thumbs.db", "desktop.ini", ".ds_store"}

@@ -21,7 +21,6 @@ from gallery.metadata.values import MAX_TAG_TEXT, decode_text, split_names
 
 __all__ = ["PhotoMetadata", "decode_text", "read_metadata"]
 
-log = logging.getLogger(__name__)
 # exifread logs every oddity of a broken file as a warning; ours are recorded on the photo instead.
 logging.getLogger("exifread").setLevel(logging.ERROR)
 
