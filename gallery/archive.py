@@ -17,8 +17,10 @@ from gallery import images
 from gallery.catalog import CREDIT_ROLES, USER_ROLES, Catalog, Credit, Event, Person, Photo, User
 from gallery.catalog import queries as q
 from gallery.errors import Conflict, InvalidInput, NotFound, RejectedFile
+from gallery.indexing import Indexer, IndexReport
 from gallery.ingest import Job, Staged, stage
 from gallery.media_store import MediaStore, file_sha256
+from gallery.search_index import Results
 from gallery.text import clean_name, name_key
 
 # Files a camera card or a desktop leaves beside photos; skipped when walking a folder.
@@ -70,16 +72,20 @@ class Archive:
         self.store = MediaStore(config["MEDIA_DIR"])
         self.catalog = Catalog(config["DATABASE_URL"])
         self.sizes: dict[str, int] = dict(config["DERIVATIVE_SIZES"])
+        synonyms = Path(config["SYNONYMS"]) if config.get("SYNONYMS") else None
+        self.indexer = Indexer(self.catalog, Path(config["INDEX_DIR"]), synonyms)
 
     def open(self) -> Archive:
-        """Bring the catalogue schema up to date and clear temp files of interrupted imports."""
+        """Bring the schema up to date, clear temp files of interrupted imports, catch the index up."""
         self.store.root.mkdir(parents=True, exist_ok=True)
         self.catalog.migrate()
         self.store.sweep()
+        self.indexer.sync()  # repairs changes a killed process committed but never indexed
         return self
 
     def close(self) -> None:
-        """Release the catalogue's connections."""
+        """Release the catalogue's connections and the index."""
+        self.indexer.close()
         self.catalog.close()
 
     def photo_count(self) -> int:
@@ -148,6 +154,7 @@ class Archive:
             session.add(event)
             session.flush()
             self._set_credits(session, event, credits or {})
+        self.indexer.sync()
         return event
 
     @staticmethod
@@ -185,6 +192,7 @@ class Archive:
         """Replace an event's credits: role → names as written."""
         with self.catalog.transaction() as session:
             self._set_credits(session, self._event(session, slug), credits)
+        self.indexer.sync()
 
     @staticmethod
     def _event(session: Any, slug: str) -> Event:
@@ -255,6 +263,8 @@ class Archive:
 
         def report(result: ImportResult) -> None:
             results.append(result)
+            if result.status == "imported" and len(results) % 25 == 0:
+                self.indexer.sync()
             if on_result:
                 on_result(result)
 
@@ -267,6 +277,7 @@ class Archive:
                     report(self._record(stage(job), context))
         else:
             self._import_parallel(files, context, jobs, report)
+        self.indexer.sync()
         return results
 
     def _import_parallel(
@@ -402,6 +413,55 @@ class Archive:
             warnings=meta.warnings,
             tags=meta.tags,
         )
+
+    # ----------------------------------------------------------------------------------- editing
+
+    def edit_photo(
+        self,
+        photo_id: int,
+        *,
+        caption: str | None = None,
+        keywords: Sequence[str] | None = None,
+        photographer: str | None = None,
+    ) -> dict[str, Any]:
+        """Change a photo's caption, keywords or photographer; the change reaches search at once."""
+        with self.catalog.transaction() as session:
+            photo = session.get(Photo, photo_id)
+            if photo is None:
+                raise NotFound(f"no photo with id {photo_id}")
+            if caption is not None:
+                photo.caption = caption.strip()
+            if keywords is not None:
+                photo.keywords = list(dict.fromkeys(k.strip() for k in keywords if k.strip()))
+            if photographer is not None:
+                named = photographer.strip()
+                photo.photographer = self.person_for_name(session, named) if named else None
+        self.indexer.sync()
+        return self.photo(photo_id)
+
+    # ------------------------------------------------------------------------------------ search
+
+    def search(
+        self,
+        text: str,
+        *,
+        event: str | None = None,
+        sort: str = "relevance",
+        page: int = 1,
+        per_page: int = 20,
+    ) -> Results:
+        """Search the archive as staff type it: Chinese or English, filters, dates, phrases."""
+        if sort not in ("relevance", "date", "date-asc"):
+            raise InvalidInput(f"unknown sort {sort!r} (relevance, date or date-asc)")
+        return self.indexer.search(text, event=event, sort=sort, page=page, per_page=per_page)
+
+    def rebuild_index(self, on_progress: Callable[[int, int], None] | None = None) -> int:
+        """Recreate the search index from the catalogue; return the number of documents."""
+        return self.indexer.rebuild(on_progress)
+
+    def check_index(self) -> IndexReport:
+        """Report photos and events missing from, or stale in, the search index."""
+        return self.indexer.check()
 
     # ------------------------------------------------------------------------------- derivatives
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 import secrets
 import sys
 from collections.abc import Callable
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -225,6 +227,102 @@ def photo_show(photo_id: int, as_json: bool) -> None:
             click.echo(f"    {key}: {value}")
 
 
+@photo_group.command("edit")
+@click.argument("photo_id", type=int)
+@click.option("--caption", help="The new caption.")
+@click.option("--keywords", help="The new keywords, separated by commas (replaces the old ones).")
+@click.option("--photographer", help="Credit the photo to this person ('' for nobody).")
+@with_appcontext
+@_domain_errors
+def photo_edit(
+    photo_id: int, caption: str | None, keywords: str | None, photographer: str | None
+) -> None:
+    """Change a photo's caption, keywords or photographer."""
+    words = None if keywords is None else re.split(r"[,，、;；]", keywords)
+    photo = _archive().edit_photo(
+        photo_id, caption=caption, keywords=words, photographer=photographer
+    )
+    click.echo(f"photo {photo['id']}: {photo['caption']}")
+
+
+# --------------------------------------------------------------------------------------- search
+
+
+@click.command("search")
+@click.argument("query", nargs=-1, required=True)
+@click.option("--event", "event_slug", help="Only photos of this event.")
+@click.option("--limit", type=click.IntRange(1, 1000), default=20, show_default=True)
+@click.option("--page", type=click.IntRange(1), default=1, show_default=True)
+@click.option("--sort", type=click.Choice(["relevance", "date", "date-asc"]), default="relevance")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@with_appcontext
+@_domain_errors
+def search_command(
+    query: tuple[str, ...], event_slug: str | None, limit: int, page: int, sort: str, as_json: bool
+) -> None:
+    """Search photos: words (all must match), "phrases", event:, photographer:, place:, kind:, dates."""
+    results = _archive().search(
+        " ".join(query), event=event_slug, sort=sort, page=page, per_page=limit
+    )
+    if as_json:
+        _echo_json(
+            {
+                "total": results.total,
+                "hits": [asdict(hit) for hit in results.hits],
+                "facets": results.facets,
+                "events": results.events,
+            }
+        )
+        return
+    click.echo(f"{results.total} photos")
+    for hit in results.hits:
+        who = f"  图／{hit.photographer}" if hit.photographer else ""
+        click.echo(f"{hit.photo_id:>6}  {hit.taken_at or '':<25}  {hit.event}  {hit.caption}{who}")
+
+
+# ---------------------------------------------------------------------------------------- index
+
+
+@click.group("index")
+def index_group() -> None:
+    """Manage the search index."""
+
+
+@index_group.command("rebuild")
+@with_appcontext
+def index_rebuild() -> None:
+    """Recreate the search index from the catalogue."""
+    archive = _archive()
+    with click.progressbar(length=archive.photo_count(), label="Indexing", file=sys.stderr) as bar:
+        last = [0]
+
+        def progress(done: int, _total: int) -> None:
+            bar.update(done - last[0])
+            last[0] = done
+
+        count = archive.rebuild_index(progress)
+    click.echo(f"indexed {count} documents")
+
+
+@index_group.command("check")
+@with_appcontext
+def index_check() -> None:
+    """Report photos and events missing from, or stale in, the search index."""
+    report = _archive().check_index()
+    for label, ids in (
+        ("missing", report.missing),
+        ("stale", report.stale),
+        ("extra", report.extra),
+    ):
+        for doc_id in ids:
+            click.echo(f"{label}: {doc_id}")
+    click.echo(
+        f"missing {len(report.missing)}, stale {len(report.stale)}, extra {len(report.extra)}"
+    )
+    if not report.ok:
+        sys.exit(1)
+
+
 # ----------------------------------------------------------------------------------------- user
 
 
@@ -299,6 +397,8 @@ def register_commands(app: Flask) -> None:
         import_command,
         export_command,
         photo_group,
+        search_command,
+        index_group,
         user_group,
         derivatives_group,
         demo_command,

@@ -19,6 +19,8 @@ DEFAULTS: dict[str, Any] = {
     # Long edge in pixels of each named derivative, largest first is not required.
     "DERIVATIVE_SIZES": "thumb:320,display:1280,screen:2560",
     "IMPORT_JOBS": 1,
+    # A search synonym table; empty means the one shipped in gallery/synonyms.txt.
+    "SYNONYMS": "",
     "SECRET_KEY": "",
 }
 

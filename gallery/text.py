@@ -19,6 +19,9 @@ _SYLLABLE = re.compile(
 # A CJK character followed by "(pinyin)", as converters of web pages leave them: 檢驗(yàn)科.
 _GARBLE = re.compile(rf"([{_CJK}])\s?\(([a-z{_TONED}]{{1,7}})\)", re.IGNORECASE)
 _SPACE_BETWEEN_CJK = re.compile(rf"(?<=[{_CJK}])\s+(?=[{_CJK}])")
+_CJK_CHAR = re.compile(f"[{_CJK}]")
+# The last space-separated part is a single Chinese character (so the next one joins it).
+_LONE_CJK = re.compile(rf"(?:^|[^{_CJK}])[{_CJK}]$")
 _DOTS = str.maketrans({"•": "·", "‧": "·", "・": "·", "∙": "·", ".": "·"})
 
 
@@ -65,3 +68,50 @@ def name_key(name: str) -> str:
     if re.search(rf"[{_CJK}]", key):
         key = key.translate(_DOTS).replace(" ", "")
     return key
+
+
+def is_cjk(char: str) -> bool:
+    """Tell whether ``char`` is a Chinese character."""
+    return _CJK_CHAR.match(char) is not None
+
+
+def join_spaced_names(text: str) -> str:
+    """Join Chinese characters that stand alone between spaces, as names are often typed: 楊 軍 → 楊軍.
+
+    Only a space touching a single character goes: 主题党日 检验科 keeps its space.
+    """
+    parts = text.split(" ")
+    joined: list[str] = []
+    for part in parts:
+        if (
+            joined
+            and part
+            and joined[-1]
+            and is_cjk(joined[-1][-1])
+            and is_cjk(part[0])
+            and (len(part) == 1 or _LONE_CJK.search(joined[-1]))
+        ):
+            joined[-1] += part
+        else:
+            joined.append(part)
+    return " ".join(joined)
+
+
+def search_key(text: str) -> str:
+    """Return the form of ``text`` that search indexes and queries: folded, spaces normalised, names joined."""
+    return join_spaced_names(" ".join(fold(text).split()))
+
+
+def segment(text: str) -> list[tuple[str, int, int]]:
+    """Cut Chinese text into words with their character offsets (rjieba): 检验科 is one word."""
+    import rjieba
+
+    return [(word, start, end) for word, start, end in rjieba.tokenize(text) if word.strip()]
+
+
+def name_pinyin(name: str) -> list[str]:
+    """Return the pinyin a person would type for a Chinese name: ["yang", "jun", "yangjun"]."""
+    from pypinyin import lazy_pinyin
+
+    syllables = [s.lower() for s in lazy_pinyin(clean_name(name)) if s.isascii() and s.isalpha()]
+    return [*syllables, "".join(syllables)] if len(syllables) > 1 else syllables

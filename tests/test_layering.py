@@ -20,7 +20,8 @@ ALLOWED = {
     "catalog": BASE | {"catalog"},
     "search_index": BASE | {"text"},
     "ingest": BASE | PARTS,
-    "archive": BASE | PARTS | {"ingest"},
+    "indexing": BASE | PARTS,
+    "archive": BASE | PARTS | {"ingest", "indexing"},
     "demo": BASE | PARTS | {"archive"},
     "cli": BASE | PARTS | {"archive", "demo", "__init__"},
     "views": BASE | PARTS | {"archive", "views", "__init__"},
@@ -38,6 +39,8 @@ OWNERS = {
     "alembic": {"catalog"},
     "flask": {"__init__", "views", "cli"},
     "opencc": {"text"},
+    "rjieba": {"text"},
+    "pypinyin": {"text"},
 }
 
 

@@ -9,6 +9,7 @@ import random
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from hypothesis import strategies as st
 from PIL import Image
 
 from gallery.archive import Archive
+from gallery.search_index import SearchIndex
 from tests.conftest import media_files
 from tests.imagegen import encode, photo, upright, with_iptc
 
@@ -54,11 +56,19 @@ def mutated(draw: st.DrawFn) -> bytes:
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(data=mutated())
-def test_mutated_bytes_end_imported_or_refused(
-    archive: Archive, event: str, tmp_path: Path, data: bytes
-) -> None:
-    path = tmp_path / "in" / "fuzz.jpg"
-    path.parent.mkdir(exist_ok=True)
+def test_mutated_bytes_end_imported_or_refused(archive: Archive, event: str, data: bytes) -> None:
+    # Hypothesis seeds `random` alike for every example, and Whoosh names its segments with it:
+    # each example gets an index folder of its own so names never collide.
+    with tempfile.TemporaryDirectory() as folder:
+        archive.indexer.close()
+        archive.indexer.index = SearchIndex(Path(folder) / "index")
+        _import_one(archive, event, Path(folder), data)
+        archive.indexer.close()
+
+
+def _import_one(archive: Archive, event: str, folder: Path, data: bytes) -> None:
+    """Import one file of fuzzed bytes and check how it ended."""
+    path = folder / "fuzz.jpg"
     path.write_bytes(data)
     before = set(media_files(archive))
     [result] = archive.import_files([path], event)

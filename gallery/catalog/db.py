@@ -12,6 +12,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from gallery.catalog import outbox
 from gallery.errors import Conflict
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -54,6 +55,7 @@ class Catalog:
     def __init__(self, url: str) -> None:
         self.engine = make_engine(url)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        outbox.install(self._sessions)
 
     def migrate(self) -> None:
         """Bring the schema up to date."""

@@ -153,3 +153,15 @@ class Photo(Base):
         micro = self.taken_local.microsecond
         spec = "seconds" if not micro else "milliseconds" if micro % 1000 == 0 else "microseconds"
         return self.taken_local.isoformat(timespec=spec) + (self.taken_offset or "")
+
+
+class SearchOutbox(Base):
+    """A change the search index has yet to apply; written in the same transaction as the change."""
+
+    __tablename__ = "search_outbox"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # "photo", "event" or "person": what changed; the indexer works out which documents that touches.
+    entity: Mapped[str] = mapped_column(String(10))
+    entity_id: Mapped[int]
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

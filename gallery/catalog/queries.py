@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, selectinload
 
-from gallery.catalog.models import Credit, Event, Person, Photo, User
+from gallery.catalog.models import Credit, Event, Person, Photo, SearchOutbox, User
 
 
 def photo_by_sha(session: Session, sha256: str) -> Photo | None:
@@ -64,3 +64,55 @@ def slug_taken(session: Session, slug: str) -> bool:
 def is_empty(session: Session) -> bool:
     """Tell whether the catalogue has no events and no photos."""
     return session.scalar(select(func.count(Event.id))) == 0
+
+
+def outbox(session: Session, limit: int) -> list[SearchOutbox]:
+    """Return the oldest changes the search index has not applied yet."""
+    return list(session.scalars(select(SearchOutbox).order_by(SearchOutbox.id).limit(limit)))
+
+
+def clear_outbox(session: Session, up_to_id: int) -> None:
+    """Forget applied changes, up to and including ``up_to_id``."""
+    session.execute(delete(SearchOutbox).where(SearchOutbox.id <= up_to_id))
+
+
+def photo_ids(session: Session, *, event_ids=(), person_ids=()) -> set[int]:
+    """Return the ids of photos in these events or by these photographers."""
+    ids: set[int] = set()
+    if event_ids:
+        ids |= set(session.scalars(select(Photo.id).where(Photo.event_id.in_(event_ids))))
+    if person_ids:
+        ids |= set(session.scalars(select(Photo.id).where(Photo.photographer_id.in_(person_ids))))
+    return ids
+
+
+def credited_event_ids(session: Session, person_ids) -> set[int]:
+    """Return the ids of events that credit any of these people."""
+    query = select(Credit.event_id).where(Credit.person_id.in_(person_ids))
+    return set(session.scalars(query))
+
+
+def photos_by_id(session: Session, ids) -> list[Photo]:
+    """Return the photos with these ids, with what a search document needs loaded."""
+    query = (
+        select(Photo)
+        .where(Photo.id.in_(ids))
+        .options(
+            selectinload(Photo.event).selectinload(Event.credits).selectinload(Credit.person),
+            selectinload(Photo.photographer),
+        )
+    )
+    return list(session.scalars(query))
+
+
+def events_by_id(session: Session, ids) -> list[Event]:
+    """Return the events with these ids, credits loaded."""
+    query = select(Event).where(Event.id.in_(ids))
+    return list(
+        session.scalars(query.options(selectinload(Event.credits).selectinload(Credit.person)))
+    )
+
+
+def all_ids(session: Session) -> tuple[list[int], list[int]]:
+    """Return the ids of every photo and every event."""
+    return list(session.scalars(select(Photo.id))), list(session.scalars(select(Event.id)))

@@ -1,0 +1,205 @@
+"""Keep the search index true to the catalogue: apply the outbox, rebuild, check, and search.
+
+The catalogue writes an outbox row with every searchable change (see ``catalog/outbox.py``); here those
+rows become index documents after the catalogue has committed. A process killed in between leaves the rows
+behind, and the next :meth:`Indexer.sync` (every start runs one) applies them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from gallery.catalog import Catalog, Event, Photo
+from gallery.catalog import queries as q
+from gallery.search_index import Results, SearchIndex, parse_query
+from gallery.text import clean_name, name_pinyin, search_key
+
+DEFAULT_SYNONYMS = Path(__file__).parent / "synonyms.txt"
+
+
+def load_synonyms(path: Path) -> dict[str, list[str]]:
+    """Read a synonym table: one group per line, members separated by "="; # starts a comment."""
+    table: dict[str, list[str]] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        members = [search_key(m) for m in line.split("#", 1)[0].split("=")]
+        members = [m for m in members if m]
+        for member in members:
+            table[member] = [m for m in members if m != member]
+    return table
+
+
+def _stamp(document: dict[str, Any]) -> str:
+    """Return a short hash of a document's content, to tell a stale index entry."""
+    return hashlib.sha1(
+        json.dumps(document, sort_keys=True, ensure_ascii=False).encode()
+    ).hexdigest()[:16]
+
+
+def _pinyin(names: Iterable[str]) -> list[str]:
+    """Return the pinyin spellings of people's names."""
+    return [spelling for name in names for spelling in name_pinyin(name)]
+
+
+def event_document(event: Event) -> dict[str, Any]:
+    """Return the search document of an event: its own text and its credits."""
+    names = [clean_name(c.person.display_name) for c in event.credits]
+    document = {
+        "id": f"event:{event.id}",
+        "type": "event",
+        "event_slug": event.slug,
+        "title": event.title,
+        "kind": event.kind,
+        "place": event.place,
+        "organisers": list(event.organisers),
+        "description": event.description,
+        "names": names,
+        "pinyin": _pinyin(names),
+        "taken": event.start_date.isoformat(),
+        "year": str(event.start_date.year),
+    }
+    document["stamp"] = _stamp(document)
+    return document
+
+
+def photo_document(photo: Photo) -> dict[str, Any]:
+    """Return the search document of a photo: its text, its event's, its photographer's name."""
+    event = photo.event
+    photographer = photo.photographer.display_name if photo.photographer else ""
+    taken = photo.taken_local.date() if photo.taken_local else event.start_date
+    document = {
+        "id": f"photo:{photo.id}",
+        "type": "photo",
+        "photo_id": photo.id,
+        "event_slug": event.slug,
+        "title": event.title,
+        "kind": event.kind,
+        "place": event.place,
+        "organisers": list(event.organisers),
+        "caption": photo.caption,
+        "keywords": list(photo.keywords),
+        "names": [photographer] if photographer else [],
+        "pinyin": _pinyin([photographer]) if photographer else [],
+        "photographer": photographer,
+        "photographer_pinyin": _pinyin([photographer]) if photographer else [],
+        "camera": " ".join(x for x in (photo.camera_make, photo.camera_model, photo.lens) if x),
+        "taken": taken.isoformat(),
+        "taken_at": photo.taken_at,
+        "year": str(taken.year),
+    }
+    document["stamp"] = _stamp(document)
+    return document
+
+
+@dataclass(frozen=True)
+class IndexReport:
+    """What ``gallery index check`` finds."""
+
+    missing: list[str]
+    stale: list[str]
+    extra: list[str]
+
+    @property
+    def ok(self) -> bool:
+        """Tell whether the index matches the catalogue."""
+        return not (self.missing or self.stale or self.extra)
+
+
+class Indexer:
+    """The one path from catalogue changes to the search index."""
+
+    def __init__(self, catalog: Catalog, folder: Path, synonyms: Path | None = None) -> None:
+        self.catalog = catalog
+        self.index = SearchIndex(folder)
+        self.synonyms = load_synonyms(synonyms or DEFAULT_SYNONYMS)
+
+    def sync(self, batch: int = 500) -> int:
+        """Apply every pending outbox row to the index; return how many documents were written."""
+        written = 0
+        while True:
+            with self.catalog.transaction() as session:
+                rows = q.outbox(session, batch)
+                if not rows:
+                    return written
+                photo_ids = {r.entity_id for r in rows if r.entity == "photo"}
+                event_ids = {r.entity_id for r in rows if r.entity == "event"}
+                person_ids = {r.entity_id for r in rows if r.entity == "person"}
+                if person_ids:
+                    event_ids |= q.credited_event_ids(session, person_ids)
+                photo_ids |= q.photo_ids(session, event_ids=event_ids, person_ids=person_ids)
+                written += self._write(session, photo_ids, event_ids)
+                q.clear_outbox(session, rows[-1].id)
+
+    def _write(self, session: Any, photo_ids: set[int], event_ids: set[int]) -> int:
+        """Write the documents of these photos and events; delete those no longer in the catalogue."""
+        photos = q.photos_by_id(session, photo_ids) if photo_ids else []
+        events = q.events_by_id(session, event_ids) if event_ids else []
+        documents = [photo_document(p) for p in photos] + [event_document(e) for e in events]
+        gone = [f"photo:{i}" for i in photo_ids - {p.id for p in photos}]
+        gone += [f"event:{i}" for i in event_ids - {e.id for e in events}]
+        self.index.write(documents, gone)
+        return len(documents)
+
+    def rebuild(
+        self, on_progress: Callable[[int, int], None] | None = None, batch: int = 500
+    ) -> int:
+        """Recreate the index from the catalogue; return the number of documents."""
+        self.index.clear()
+        with self.catalog.reading() as session:
+            photo_ids, event_ids = q.all_ids(session)
+        total = len(photo_ids) + len(event_ids)
+        done = 0
+        with self.catalog.transaction() as session:
+            # Changes pending before the rebuild are in it; their outbox rows are done with.
+            pending = q.outbox(session, 1_000_000_000)
+            done += self._write(session, set(), set(event_ids))
+            if on_progress:
+                on_progress(done, total)
+            for start in range(0, len(photo_ids), batch):
+                done += self._write(session, set(photo_ids[start : start + batch]), set())
+                if on_progress:
+                    on_progress(done, total)
+            if pending:
+                q.clear_outbox(session, pending[-1].id)
+        self.index.optimize()
+        return done
+
+    def check(self) -> IndexReport:
+        """Compare the index with the catalogue: documents missing, stale or left over."""
+        expected: dict[str, str] = {}
+        with self.catalog.reading() as session:
+            photo_ids, event_ids = q.all_ids(session)
+            for event in q.events_by_id(session, event_ids):
+                document = event_document(event)
+                expected[document["id"]] = document["stamp"]
+            for start in range(0, len(photo_ids), 500):
+                for photo in q.photos_by_id(session, photo_ids[start : start + 500]):
+                    document = photo_document(photo)
+                    expected[document["id"]] = document["stamp"]
+        indexed = self.index.stamps()
+        return IndexReport(
+            missing=sorted(set(expected) - set(indexed)),
+            stale=sorted(k for k in expected.keys() & indexed.keys() if expected[k] != indexed[k]),
+            extra=sorted(set(indexed) - set(expected)),
+        )
+
+    def search(
+        self,
+        text: str,
+        *,
+        event: str | None = None,
+        sort: str = "relevance",
+        page: int = 1,
+        per_page: int = 20,
+    ) -> Results:
+        """Search photos (and events) for what a person typed."""
+        parsed = parse_query(text, self.synonyms)
+        return self.index.search(parsed, event=event, sort=sort, page=page, per_page=per_page)
+
+    def close(self) -> None:
+        """Close the index."""
+        self.index.close()

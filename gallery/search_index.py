@@ -1,0 +1,507 @@
+"""The search index, with Whoosh only: schema, Chinese analysis, writing, queries, facets, highlights.
+
+Matching is decided by a character 1+2-gram field: every Chinese character is indexed alone and with
+its successor, at its own position, so a word of n characters is the phrase of its n-1 bigrams — 党日
+finds 主题党日活动, 检验 finds 检验科, and a single character such as 杨 works. Latin words and numbers
+are indexed whole. A second field holds the words rjieba cuts, and only ranks. Text is folded to the
+search key (Simplified, half-width, no pinyin garbling, spaced names joined) at index and query time alike.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import threading
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from whoosh import index as whoosh_index
+from whoosh import query as wq
+from whoosh import scoring, sorting
+from whoosh.analysis import Token, Tokenizer
+from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
+
+from gallery.text import fold, is_cjk, search_key, segment
+
+_LATIN = re.compile(r"[0-9a-z]+(?:[.\-][0-9a-z]+)*")
+# Field names users type before a colon, and the index field each one filters.
+FILTERS = {
+    "event": "event",
+    "活动": "event",
+    "photographer": "photographer",
+    "摄影": "photographer",
+    "图": "photographer",
+    "place": "place",
+    "地点": "place",
+    "kind": "kind",
+    "类型": "kind",
+}
+_DATE = re.compile(r"(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?$")
+FACETS = ("event", "photographer", "year", "kind")
+
+
+# ------------------------------------------------------------------------------------- analysis
+
+
+def gram_tokens(text: str) -> list[tuple[str, int]]:
+    """Return (token, position) pairs: each Chinese character alone and with the next; Latin words."""
+    tokens: list[tuple[str, int]] = []
+    position = 0
+    i = 0
+    while i < len(text):
+        char = text[i]
+        if is_cjk(char):
+            tokens.append((char, position))
+            if i + 1 < len(text) and is_cjk(text[i + 1]):
+                tokens.append((text[i : i + 2], position))
+            position += 1
+            i += 1
+            continue
+        match = _LATIN.match(text, i)
+        if match:
+            tokens.append((match.group(0), position))
+            position += 1
+            i = match.end()
+        else:
+            if not char.isspace():
+                position += 1  # punctuation breaks phrases
+            i += 1
+    return tokens
+
+
+class GramTokenizer(Tokenizer):
+    """Whoosh tokenizer over :func:`gram_tokens`; text is expected already folded."""
+
+    def __call__(self, value: str, positions: bool = False, start_pos: int = 0, **kwargs: Any):
+        token = Token(positions, **kwargs)
+        for text, position in gram_tokens(search_key(value)):
+            token.text = text
+            token.boost = 1.0
+            token.stopped = False
+            if positions:
+                token.pos = start_pos + position
+            yield token
+
+
+class WordTokenizer(Tokenizer):
+    """Whoosh tokenizer yielding the words rjieba cuts from folded text, for ranking."""
+
+    def __call__(self, value: str, positions: bool = False, start_pos: int = 0, **kwargs: Any):
+        token = Token(positions, **kwargs)
+        for n, (word, _start, _end) in enumerate(segment(search_key(value))):
+            word = word.strip()
+            if not word or not any(c.isalnum() for c in word):
+                continue
+            token.text = word
+            token.boost = 1.0
+            token.stopped = False
+            if positions:
+                token.pos = start_pos + n
+            yield token
+
+
+def _schema() -> Schema:
+    """Return the index schema: one document per photo, and one per event."""
+    grams = GramTokenizer()
+    return Schema(
+        id=ID(unique=True, stored=True),
+        type=ID(stored=True),
+        photo_id=NUMERIC(stored=True),
+        stamp=STORED,
+        text=TEXT(analyzer=grams, phrase=True),
+        words=TEXT(analyzer=WordTokenizer(), phrase=False),
+        pinyin=TEXT(analyzer=grams, phrase=True),
+        event=TEXT(analyzer=grams, phrase=True),
+        photographer=TEXT(analyzer=grams, phrase=True),
+        place=TEXT(analyzer=grams, phrase=True),
+        kind=TEXT(analyzer=grams, phrase=True),
+        taken=ID(stored=True, sortable=True),
+        year=ID(stored=True),
+        facet_event=ID(stored=True, sortable=True),
+        facet_photographer=ID(stored=True, sortable=True),
+        facet_year=ID(sortable=True),
+        facet_kind=ID(sortable=True),
+        caption=STORED,
+        title=STORED,
+        event_slug=STORED,
+        photographer_name=STORED,
+        taken_at=STORED,
+    )
+
+
+# ---------------------------------------------------------------------------------------- query
+
+
+@dataclass
+class ParsedQuery:
+    """A query as typed, taken apart: what must match, what ranks, and what to highlight."""
+
+    must: list[wq.Query] = field(default_factory=list)
+    rank: list[str] = field(default_factory=list)
+    needles: list[str] = field(default_factory=list)
+
+
+def _split_query(text: str) -> list[tuple[str | None, str, bool]]:
+    """Split a query into (filter, value, quoted) parts; quotes keep spaces inside a phrase."""
+    parts: list[tuple[str | None, str, bool]] = []
+    for match in re.finditer(r'(?:([^\s:"]+):)?(?:"([^"]*)"|(\S+))', text):
+        name, quoted, plain = match.groups()
+        value = quoted if quoted is not None else plain
+        if name and (name in FILTERS or name in ("year", "年")):
+            parts.append((name, value, quoted is not None))
+        elif name:
+            parts.append((None, f"{name}:{value}", quoted is not None))
+        else:
+            parts.append((None, value, quoted is not None))
+    return parts
+
+
+def _sequence(fieldname: str, text: str) -> wq.Query | None:
+    """Return the query that finds ``text`` as a contiguous run in a gram field."""
+    tokens = gram_tokens(text)
+    if not tokens:
+        return None
+    # Per position keep the bigram where there is one (it implies its unigram), else the unigram.
+    by_position: dict[int, str] = {}
+    for token, position in tokens:
+        if len(token) == 2 and is_cjk(token[0]) or position not in by_position:
+            by_position[position] = token
+    positions = sorted(by_position)
+    if (
+        len(positions) > 1
+        and len(by_position[positions[-2]]) == 2
+        and is_cjk(by_position[positions[-2]][0])
+    ):
+        # The last character is covered by the bigram before it, unless something else follows.
+        if is_cjk(by_position[positions[-1]]):
+            positions = positions[:-1]
+    words = [by_position[p] for p in positions]
+    if len(words) == 1:
+        return wq.Term(fieldname, words[0])
+    gaps = [b - a for a, b in zip(positions, positions[1:], strict=False)]
+    if all(gap == 1 for gap in gaps):
+        return wq.Phrase(fieldname, words)
+    return wq.Ordered([wq.Term(fieldname, w) for w in words])
+
+
+def _date_range(value: str) -> wq.Query | None:
+    """Return the range query for 2024, 2024-11, 2024-11-01 or a..b between two of those."""
+    start_text, _, end_text = value.partition("..")
+    start = _DATE.match(start_text)
+    end = _DATE.match(end_text or start_text)
+    if not start or not end:
+        return None
+
+    def bound(match: re.Match[str], low: bool) -> str:
+        year, month, day = match.groups()
+        filler = "00" if low else "99"
+        month_text = f"{int(month):02d}" if month else filler
+        day_text = f"{int(day):02d}" if day else filler
+        return f"{year}-{month_text}-{day_text}"
+
+    return wq.TermRange("taken", bound(start, True), bound(end, False))
+
+
+def parse_query(text: str, synonyms: Mapping[str, list[str]] | None = None) -> ParsedQuery:
+    """Turn what a person typed into Whoosh queries: words AND-ed, "phrases", field:value, dates."""
+    synonyms = synonyms or {}
+    parsed = ParsedQuery()
+    parts = _split_query(search_key_preserving_quotes(text))
+    for name, value, quoted in parts:
+        if name in ("year", "年"):
+            parsed.must.append(wq.Term("year", value.strip()))
+            continue
+        if (
+            name is None
+            and not quoted
+            and re.fullmatch(r"\d{4}-\d{1,2}(-\d{1,2})?(\.\.\S+)?", value)
+        ):
+            date = _date_range(value)
+            if date is not None:
+                parsed.must.append(date)
+                continue
+        key = search_key(value)
+        if not key:
+            continue
+        fields = [FILTERS[name]] if name else ["text"]
+        alternatives = [key, *synonyms.get(key, [])]
+        options: list[wq.Query] = []
+        for alternative in alternatives:
+            for fieldname in fields:
+                pieces = [alternative] if quoted or name else alternative.split()
+                clauses = [_sequence(fieldname, piece) for piece in pieces]
+                clauses = [c for c in clauses if c is not None]
+                if clauses:
+                    options.append(clauses[0] if len(clauses) == 1 else wq.And(clauses))
+            if not name and alternative.isascii():
+                # Latin letters may be the pinyin of a name: yangjun, yang jun.
+                options.append(wq.And([wq.Term("pinyin", w) for w in alternative.split()]))
+        if options:
+            parsed.must.append(options[0] if len(options) == 1 else wq.Or(options))
+            parsed.rank.append(key)
+            parsed.needles.extend(p for p in key.split() if p)
+    return parsed
+
+
+def search_key_preserving_quotes(text: str) -> str:
+    """Fold a whole query (full-width colons and quotes become ASCII) before taking it apart."""
+    return fold(text.replace("“", '"').replace("”", '"'))
+
+
+# ------------------------------------------------------------------------------------ highlight
+
+
+def highlight(text: str, needles: Iterable[str], limit: int = 160) -> str:
+    """Return ``text`` escaped for HTML with each matched word, whole, in ``<mark>``.
+
+    A match inside a word marks the word (检验 in 检验科 marks 检验科), so a reader sees what matched.
+    """
+    folded_chars = [fold(c) or c for c in text]
+    folded = "".join(c[:1] for c in folded_chars)  # one folded character per original one
+    spans: list[tuple[int, int]] = []
+    for needle in {n for n in needles if n}:
+        needle = needle.replace(" ", "")
+        for match in re.finditer(re.escape(needle), folded):
+            spans.append((match.start(), match.end()))
+    if not spans:
+        return html.escape(text[:limit])
+    words = segment(folded)
+    widened = []
+    for start, end in spans:
+        for _word, w_start, w_end in words:
+            if w_start < end and w_end > start and any(is_cjk(c) for c in _word):
+                start, end = min(start, w_start), max(end, w_end)
+        widened.append((start, end))
+    widened.sort()
+    merged: list[list[int]] = []
+    for start, end in widened:
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    first = merged[0][0]
+    window_start = max(0, min(first - 20, len(text) - limit))
+    window_end = window_start + limit
+    out, cursor = [], window_start
+    for start, end in merged:
+        if end <= window_start or start >= window_end:
+            continue
+        start, end = max(start, window_start), min(end, window_end)
+        out.append(html.escape(text[cursor:start]))
+        out.append(f"<mark>{html.escape(text[start:end])}</mark>")
+        cursor = end
+    out.append(html.escape(text[cursor:window_end]))
+    prefix = "…" if window_start > 0 else ""
+    suffix = "…" if window_end < len(text) else ""
+    return prefix + "".join(out) + suffix
+
+
+# ---------------------------------------------------------------------------------------- index
+
+
+@dataclass
+class Hit:
+    """One photo found."""
+
+    photo_id: int
+    event: str
+    caption: str
+    photographer: str | None
+    taken_at: str | None
+    score: float
+    highlight: str
+
+
+@dataclass
+class Results:
+    """One page of search results, with the total and facet counts over all matches."""
+
+    total: int
+    hits: list[Hit]
+    facets: dict[str, dict[str, int]]
+    events: list[dict[str, Any]]
+
+
+class SearchIndex:
+    """The Whoosh index in one folder: one writer at a time, searchers reused and refreshed."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self._lock = threading.Lock()
+        self._searcher = None
+        self._index = None
+
+    def _open(self):
+        """Open the index, creating it on first use."""
+        if self._index is None:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            if whoosh_index.exists_in(self.folder):
+                self._index = whoosh_index.open_dir(self.folder)
+            else:
+                self._index = whoosh_index.create_in(self.folder, _schema())
+        return self._index
+
+    def clear(self) -> None:
+        """Empty the index (a rebuild starts here)."""
+        with self._lock:
+            self.close()
+            self.folder.mkdir(parents=True, exist_ok=True)
+            self._index = whoosh_index.create_in(self.folder, _schema())
+
+    def write(self, documents: Iterable[dict[str, Any]], deletions: Iterable[str] = ()) -> None:
+        """Add or replace documents and delete ids, in one commit that does not merge segments."""
+        index = self._open()
+        with self._lock:
+            writer = index.writer(timeout=60.0)
+            try:
+                for doc_id in deletions:
+                    writer.delete_by_term("id", doc_id)
+                for document in documents:
+                    writer.update_document(**_fields(document))
+                # Merging costs seconds on a big index; merge only once segments pile up.
+                writer.commit(merge=len(index._segments()) > 24)
+            except BaseException:
+                writer.cancel()  # releases the lock; the outbox still holds the change
+                raise
+
+    def optimize(self) -> None:
+        """Merge every segment into one (after a rebuild)."""
+        with self._lock:
+            self._open().optimize()
+
+    def searcher(self):
+        """Return a searcher that sees the newest commit, reusing the last one when nothing changed."""
+        if self._searcher is None:
+            self._searcher = self._open().searcher(weighting=scoring.BM25F())
+        else:
+            self._searcher = self._searcher.refresh()
+        return self._searcher
+
+    def stamps(self) -> dict[str, str]:
+        """Return every document id with the stamp of the content it was indexed from."""
+        searcher = self.searcher()
+        return {fields["id"]: fields.get("stamp", "") for fields in searcher.all_stored_fields()}
+
+    def count(self) -> int:
+        """Return the number of documents."""
+        return self.searcher().doc_count()
+
+    def close(self) -> None:
+        """Close the searcher and the index."""
+        if self._searcher is not None:
+            self._searcher.close()
+        self._searcher = None
+        if self._index is not None:
+            self._index.close()
+        self._index = None
+
+    def search(
+        self,
+        parsed: ParsedQuery,
+        *,
+        event: str | None = None,
+        sort: str = "relevance",
+        page: int = 1,
+        per_page: int = 20,
+    ) -> Results:
+        """Return one page of photos matching ``parsed``, facets over all of them, and matching events."""
+        searcher = self.searcher()
+        must = list(parsed.must)
+        if not must:
+            must.append(wq.Every())
+        matching = must[0] if len(must) == 1 else wq.And(must)
+        if parsed.rank:
+            rank = wq.Or([wq.Term("words", w) for key in parsed.rank for w, _s, _e in segment(key)])
+            matching = wq.AndMaybe(matching, rank)
+        only = [wq.Term("type", "photo")]
+        if event:
+            only.append(wq.Term("facet_event", event))
+        facets = {
+            name: sorting.FieldFacet(f"facet_{name}", maptype=sorting.Count) for name in FACETS
+        }
+        options: dict[str, Any] = {"filter": wq.And(only), "groupedby": facets}
+        if sort == "date":
+            options["sortedby"] = sorting.FieldFacet("taken", reverse=True)
+        elif sort == "date-asc":
+            options["sortedby"] = sorting.FieldFacet("taken")
+        results = searcher.search_page(matching, max(1, page), pagelen=per_page, **options)
+        hits = [
+            Hit(
+                photo_id=hit["photo_id"],
+                event=hit["event_slug"],
+                caption=hit.get("caption", ""),
+                photographer=hit.get("photographer_name") or None,
+                taken_at=hit.get("taken_at") or None,
+                score=round(hit.score or 0.0, 4),
+                highlight=highlight(hit.get("caption", ""), parsed.needles)
+                if hit.get("caption")
+                else "",
+            )
+            for hit in results
+        ]
+        facet_counts = {}
+        for name in FACETS:
+            counts = results.results.groups(name)
+            facet_counts[name] = dict(sorted(counts.items(), key=lambda kv: (-kv[1], str(kv[0]))))
+            facet_counts[name].pop(None, None)
+            facet_counts[name].pop("", None)
+        events = []
+        if parsed.must:
+            found = searcher.search(
+                wq.And(list(parsed.must)), filter=wq.Term("type", "event"), limit=5
+            )
+            events = [
+                {
+                    "slug": e["event_slug"],
+                    "title": e["title"],
+                    "score": round(e.score or 0.0, 4),
+                    "highlight": highlight(e["title"], parsed.needles),
+                }
+                for e in found
+            ]
+        return Results(len(results), hits, facet_counts, events)
+
+
+def _fields(document: Mapping[str, Any]) -> dict[str, Any]:
+    """Map a document as the archive builds it onto the schema's fields."""
+    names = " ".join(document.get("names", []))
+    text_parts = [
+        document.get("title", ""),
+        document.get("kind", ""),
+        document.get("place", ""),
+        " ".join(document.get("organisers", [])),
+        document.get("caption", ""),
+        " ".join(document.get("keywords", [])),
+        document.get("description", ""),
+        names,
+        document.get("camera", ""),
+        document.get("year", ""),
+    ]
+    photographer = document.get("photographer") or ""
+    fields = {
+        "id": document["id"],
+        "type": document["type"],
+        "photo_id": document.get("photo_id"),
+        "stamp": document.get("stamp", ""),
+        "text": "\n".join(p for p in text_parts if p),
+        "words": "\n".join(p for p in text_parts if p),
+        "pinyin": " ".join(document.get("pinyin", [])),
+        "event": document.get("title", ""),
+        "photographer": " ".join([photographer, *document.get("photographer_pinyin", [])]),
+        "place": document.get("place", ""),
+        "kind": document.get("kind", ""),
+        "taken": document.get("taken", ""),
+        "year": document.get("year", ""),
+        "facet_event": document.get("event_slug", ""),
+        "facet_photographer": photographer,
+        "facet_year": document.get("year", ""),
+        "facet_kind": document.get("kind", ""),
+        "caption": document.get("caption", ""),
+        "title": document.get("title", ""),
+        "event_slug": document.get("event_slug", ""),
+        "photographer_name": photographer,
+        "taken_at": document.get("taken_at") or "",
+    }
+    return {name: value for name, value in fields.items() if value not in (None, "")}
