@@ -98,7 +98,7 @@ def join_spaced_names(text: str) -> str:
 
 
 def search_key(text: str) -> str:
-    """Return the form of ``text`` that search indexes and queries: folded, spaces normalised, names joined."""
+    """Return the form of ``text`` that search indexes and queries: folded, names joined."""
     return join_spaced_names(" ".join(fold(text).split()))
 
 
