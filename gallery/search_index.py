@@ -25,7 +25,8 @@ from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
 
 from gallery.text import fold, is_cjk, search_key, segment
 
-_LATIN = re.compile(r"[0-9a-z]+(?:[.\-][0-9a-z]+)*")
+# Letters and digits are separate words (iso15189 = iso 15189); a decimal number stays whole.
+_LATIN = re.compile(r"[^\W\d_\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+|\d+(?:\.\d+)?")
 # Field names users type before a colon, and the index field each one filters.
 FILTERS = {
     "event": "event",
