@@ -47,7 +47,12 @@ FACETS = ("event", "photographer", "year", "kind")
 
 
 def gram_tokens(text: str) -> list[tuple[str, int]]:
-    """Return (token, position) pairs: each Chinese character alone and with the next; Latin words."""
+    """Return (token, position) pairs: each Chinese character with the one and two after it; Latin words.
+
+    Every n-gram of up to three characters sits at the position of its first character, so a word of
+    up to three characters is one term, a longer one the conjunction of its trigrams, and a phrase the
+    run of its bigrams at consecutive positions.
+    """
     tokens: list[tuple[str, int]] = []
     position = 0
     i = 0
@@ -55,8 +60,11 @@ def gram_tokens(text: str) -> list[tuple[str, int]]:
         char = text[i]
         if is_cjk(char):
             tokens.append((char, position))
-            if i + 1 < len(text) and is_cjk(text[i + 1]):
-                tokens.append((text[i : i + 2], position))
+            for end in (i + 2, i + 3):
+                if end <= len(text) and is_cjk(text[end - 1]):
+                    tokens.append((text[i:end], position))
+                else:
+                    break
             position += 1
             i += 1
             continue
@@ -159,25 +167,33 @@ def _split_query(text: str) -> list[tuple[str | None, str, bool]]:
     return parts
 
 
+def _cjk_run(fieldname: str, run: str) -> wq.Query:
+    """Return the query for a run of Chinese characters: one n-gram term, or all its trigrams."""
+    if len(run) <= 3:
+        return wq.Term(fieldname, run)
+    # Overlapping trigrams all present imply the run itself, in practice, with no position checks.
+    return wq.And([wq.Term(fieldname, run[i : i + 3]) for i in range(len(run) - 2)])
+
+
 def _sequence(fieldname: str, text: str) -> wq.Query | None:
     """Return the query that finds ``text`` as a contiguous run in a gram field."""
+    if text and all(is_cjk(c) for c in text):
+        return _cjk_run(fieldname, text)
     tokens = gram_tokens(text)
     if not tokens:
         return None
-    # Per position keep the bigram where there is one (it implies its unigram), else the unigram.
+    # Mixed text ("检验科iso"): per position the bigram where there is one, else the single token.
     by_position: dict[int, str] = {}
     for token, position in tokens:
         if len(token) == 2 and is_cjk(token[0]) or position not in by_position:
             by_position[position] = token
     positions = sorted(by_position)
-    if (
-        len(positions) > 1
-        and len(by_position[positions[-2]]) == 2
-        and is_cjk(by_position[positions[-2]][0])
-    ):
-        # The last character is covered by the bigram before it, unless something else follows.
-        if is_cjk(by_position[positions[-1]]):
-            positions = positions[:-1]
+    last, before = (
+        by_position[positions[-1]],
+        by_position[positions[-2]] if len(positions) > 1 else "",
+    )
+    if len(before) == 2 and is_cjk(before[0]) and is_cjk(last):
+        positions = positions[:-1]  # the last character is inside the bigram before it
     words = [by_position[p] for p in positions]
     if len(words) == 1:
         return wq.Term(fieldname, words[0])
@@ -450,9 +466,8 @@ class SearchIndex:
             facet_counts[name].pop("", None)
         events = []
         if parsed.must:
-            found = searcher.search(
-                wq.And(list(parsed.must)), filter=wq.Term("type", "event"), limit=5
-            )
+            # The short posting list of event documents leads the intersection: cheap.
+            found = searcher.search(wq.And([wq.Term("type", "event"), *parsed.must]), limit=5)
             events = [
                 {
                     "slug": e["event_slug"],
