@@ -459,9 +459,9 @@ class Archive:
         """Recreate the search index from the catalogue; return the number of documents."""
         return self.indexer.rebuild(on_progress)
 
-    def check_index(self) -> IndexReport:
+    def check_index(self, on_progress: Callable[[int, int], None] | None = None) -> IndexReport:
         """Report photos and events missing from, or stale in, the search index."""
-        return self.indexer.check()
+        return self.indexer.check(on_progress)
 
     # ------------------------------------------------------------------------------- derivatives
 

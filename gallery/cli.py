@@ -288,19 +288,26 @@ def index_group() -> None:
     """Manage the search index."""
 
 
+def _progress_bar(label: str):
+    """Return a progress bar on stderr and the (done, total) callback that moves it."""
+    bar = click.progressbar(length=_archive().photo_count() or 1, label=label, file=sys.stderr)
+    shown = [0]
+
+    def progress(done: int, total: int) -> None:
+        bar.length = total or 1
+        bar.update(done - shown[0])
+        shown[0] = done
+
+    return bar, progress
+
+
 @index_group.command("rebuild")
 @with_appcontext
 def index_rebuild() -> None:
     """Recreate the search index from the catalogue."""
-    archive = _archive()
-    with click.progressbar(length=archive.photo_count(), label="Indexing", file=sys.stderr) as bar:
-        last = [0]
-
-        def progress(done: int, _total: int) -> None:
-            bar.update(done - last[0])
-            last[0] = done
-
-        count = archive.rebuild_index(progress)
+    bar, progress = _progress_bar("Indexing")
+    with bar:
+        count = _archive().rebuild_index(progress)
     click.echo(f"indexed {count} documents")
 
 
@@ -308,7 +315,9 @@ def index_rebuild() -> None:
 @with_appcontext
 def index_check() -> None:
     """Report photos and events missing from, or stale in, the search index."""
-    report = _archive().check_index()
+    bar, progress = _progress_bar("Checking")
+    with bar:
+        report = _archive().check_index(progress)
     for label, ids in (
         ("missing", report.missing),
         ("stale", report.stale),

@@ -168,11 +168,12 @@ class Indexer:
         self.index.optimize()
         return done
 
-    def check(self) -> IndexReport:
+    def check(self, on_progress: Callable[[int, int], None] | None = None) -> IndexReport:
         """Compare the index with the catalogue: documents missing, stale or left over."""
         expected: dict[str, str] = {}
         with self.catalog.reading() as session:
             photo_ids, event_ids = q.all_ids(session)
+            total = len(photo_ids) + len(event_ids)
             for event in q.events_by_id(session, event_ids):
                 document = event_document(event)
                 expected[document["id"]] = document["stamp"]
@@ -180,6 +181,8 @@ class Indexer:
                 for photo in q.photos_by_id(session, photo_ids[start : start + 500]):
                     document = photo_document(photo)
                     expected[document["id"]] = document["stamp"]
+                if on_progress:
+                    on_progress(len(expected), total)
         indexed = self.index.stamps()
         return IndexReport(
             missing=sorted(set(expected) - set(indexed)),

@@ -177,3 +177,36 @@ def test_demo_fills_an_empty_archive_once(runner, archive: Archive) -> None:
     assert "图：杨军 李满桂" in listing and "7 photos" in listing
     assert "not empty" in runner.invoke(args=["demo"]).output
     assert len(archive.export()["photos"]) == 12
+
+
+def test_search_json_photo_edit_and_index_commands(runner, tmp_path: Path) -> None:
+    slug = add_event(runner)
+    runner.invoke(
+        args=["import", str(photo(tmp_path / "a.jpg")), "--event", slug, "--caption", "开班仪式"]
+    )
+    edited = runner.invoke(
+        args=["photo", "edit", "1", "--caption", "面向黨旗重溫入黨誓詞", "--keywords", "誓词,党旗"]
+    )
+    assert edited.exit_code == 0, edited.output
+    result = runner.invoke(args=["search", "入党誓词", "--json"])
+    data = json.loads(result.stdout)
+    assert data["total"] == 1
+    [hit] = data["hits"]
+    assert set(hit) == {
+        "photo_id",
+        "event",
+        "caption",
+        "photographer",
+        "taken_at",
+        "score",
+        "highlight",
+    }
+    assert hit["photo_id"] == 1 and hit["event"] == slug
+    assert hit["highlight"] == "面向黨旗重溫<mark>入黨誓詞</mark>"
+    assert set(data["facets"]) == {"event", "photographer", "year", "kind"}
+    assert json.loads(runner.invoke(args=["search", "开班", "--json"]).stdout)["total"] == 0
+    check = runner.invoke(args=["index", "check"])
+    assert check.exit_code == 0 and "missing 0, stale 0, extra 0" in check.output
+    rebuilt = runner.invoke(args=["index", "rebuild"])
+    assert rebuilt.exit_code == 0 and "indexed 2 documents" in rebuilt.output
+    assert "1 photos" in runner.invoke(args=["search", "誓词", "--event", slug]).output

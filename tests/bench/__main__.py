@@ -1,4 +1,5 @@
-"""``make bench``: derivative speed against pyvips, import throughput, peak memory of a 45 MP import.
+"""``make bench``: derivative speed against pyvips, import throughput, peak memory of a 45 MP import,
+then the search benchmark (``python -m tests.bench images`` or ``search`` runs one section).
 
 Every figure is a median over repeated runs, with pyvips measured in the same run as the reference.
 """
@@ -120,4 +121,10 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    from tests.bench import search
+
+    sections = sys.argv[1:] or ["images", "search"]
+    if "images" in sections:
+        main()
+    if "search" in sections:
+        search.main()
