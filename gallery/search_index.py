@@ -41,6 +41,7 @@ FILTERS = {
 }
 _DATE = re.compile(r"(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?$")
 FACETS = ("event", "photographer", "year", "kind")
+SEGMENTS_BEFORE_MERGE = 8
 
 
 # ------------------------------------------------------------------------------------- analysis
@@ -348,6 +349,7 @@ class SearchIndex:
         self.folder = folder
         self._lock = threading.Lock()
         self._searcher = None
+        self._lookup_searcher = None
         self._index = None
 
     def _open(self):
@@ -373,15 +375,36 @@ class SearchIndex:
         with self._lock:
             writer = index.writer(timeout=60.0)
             try:
+                # An add needs no reader over every segment, as update_document opens: only a
+                # document the index may already hold is replaced.
+                known = self._lookup()
                 for doc_id in deletions:
-                    writer.delete_by_term("id", doc_id)
+                    if known.document_number(id=doc_id) is not None:
+                        writer.delete_by_term("id", doc_id)
                 for document in documents:
-                    writer.update_document(**_fields(document))
-                # Merging costs seconds on a big index; merge only once segments pile up.
-                writer.commit(merge=len(index._segments()) > 24)
+                    fields = _fields(document)
+                    if known.document_number(id=fields["id"]) is None:
+                        writer.add_document(**fields)
+                    else:
+                        writer.update_document(**fields)
+                # No merge on most commits (a merge costs a lot on a big index); small segments are
+                # merged once they pile up, since every reader opens each segment.
+                writer.commit(merge=len(index._segments()) >= SEGMENTS_BEFORE_MERGE)
             except BaseException:
                 writer.cancel()  # releases the lock; the outbox still holds the change
                 raise
+
+    def _lookup(self):
+        """Return a searcher to tell which ids the index holds, refreshed cheaply after each commit.
+
+        Refreshing reuses readers of unchanged segments and may still see documents deleted since;
+        that only makes a write replace a document it could have added, never the reverse.
+        """
+        if self._lookup_searcher is None or not self._lookup_searcher.doc_count_all():
+            self._lookup_searcher = self._open().searcher()
+        elif not self._lookup_searcher.up_to_date():
+            self._lookup_searcher = self._lookup_searcher.refresh()
+        return self._lookup_searcher
 
     def optimize(self) -> None:
         """Merge every segment into one (after a rebuild)."""
@@ -392,8 +415,11 @@ class SearchIndex:
         """Return a searcher that sees the newest commit, reusing the last one when nothing changed."""
         if self._searcher is None:
             self._searcher = self._open().searcher(weighting=scoring.BM25F())
-        else:
-            self._searcher = self._searcher.refresh()
+        elif not self._searcher.up_to_date():
+            # A fresh searcher, not refresh(): Whoosh's refresh reuses segment readers whose
+            # deletions it does not reload, and would show a replaced document twice. The old one is
+            # not closed here: another thread may still be reading it; it closes when dropped.
+            self._searcher = self._open().searcher(weighting=scoring.BM25F())
         return self._searcher
 
     def stamps(self) -> dict[str, str]:
@@ -406,10 +432,11 @@ class SearchIndex:
         return self.searcher().doc_count()
 
     def close(self) -> None:
-        """Close the searcher and the index."""
-        if self._searcher is not None:
-            self._searcher.close()
-        self._searcher = None
+        """Close the searchers and the index."""
+        for searcher in (self._searcher, self._lookup_searcher):
+            if searcher is not None:
+                searcher.close()
+        self._searcher = self._lookup_searcher = None
         if self._index is not None:
             self._index.close()
         self._index = None
