@@ -9,7 +9,6 @@ search key (Simplified, half-width, no pinyin garbling, spaced names joined) at 
 
 from __future__ import annotations
 
-import html
 import re
 import threading
 from collections.abc import Iterable, Mapping
@@ -23,6 +22,7 @@ from whoosh import scoring, sorting
 from whoosh.analysis import Token, Tokenizer
 from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
 
+from gallery.highlight import highlight
 from gallery.text import fold, is_cjk, search_key, segment
 
 # Letters and digits are separate words (iso15189 = iso 15189); a decimal number stays whole.
@@ -266,54 +266,6 @@ def parse_query(text: str, synonyms: Mapping[str, list[str]] | None = None) -> P
 def search_key_preserving_quotes(text: str) -> str:
     """Fold a whole query (full-width colons and quotes become ASCII) before taking it apart."""
     return fold(text.replace("“", '"').replace("”", '"'))
-
-
-# ------------------------------------------------------------------------------------ highlight
-
-
-def highlight(text: str, needles: Iterable[str], limit: int = 160) -> str:
-    """Return ``text`` escaped for HTML with each matched word, whole, in ``<mark>``.
-
-    A match inside a word marks the word (检验 in 检验科 marks 检验科), so a reader sees what matched.
-    """
-    folded_chars = [fold(c) or c for c in text]
-    folded = "".join(c[:1] for c in folded_chars)  # one folded character per original one
-    spans: list[tuple[int, int]] = []
-    for needle in {n for n in needles if n}:
-        needle = needle.replace(" ", "")
-        for match in re.finditer(re.escape(needle), folded):
-            spans.append((match.start(), match.end()))
-    if not spans:
-        return html.escape(text[:limit])
-    words = segment(folded)
-    widened = []
-    for start, end in spans:
-        for _word, w_start, w_end in words:
-            if w_start < end and w_end > start and any(is_cjk(c) for c in _word):
-                start, end = min(start, w_start), max(end, w_end)
-        widened.append((start, end))
-    widened.sort()
-    merged: list[list[int]] = []
-    for start, end in widened:
-        if merged and start <= merged[-1][1]:
-            merged[-1][1] = max(merged[-1][1], end)
-        else:
-            merged.append([start, end])
-    first = merged[0][0]
-    window_start = max(0, min(first - 20, len(text) - limit))
-    window_end = window_start + limit
-    out, cursor = [], window_start
-    for start, end in merged:
-        if end <= window_start or start >= window_end:
-            continue
-        start, end = max(start, window_start), min(end, window_end)
-        out.append(html.escape(text[cursor:start]))
-        out.append(f"<mark>{html.escape(text[start:end])}</mark>")
-        cursor = end
-    out.append(html.escape(text[cursor:window_end]))
-    prefix = "…" if window_start > 0 else ""
-    suffix = "…" if window_end < len(text) else ""
-    return prefix + "".join(out) + suffix
 
 
 # ---------------------------------------------------------------------------------------- index

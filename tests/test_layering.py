@@ -9,7 +9,7 @@ PACKAGE = Path(__file__).parent.parent / "gallery"
 
 # What each module may import from the gallery itself, listed by layer.
 BASE = {"errors", "config"}
-PARTS = {"catalog", "metadata", "images", "media_store", "search_index", "text"}
+PARTS = {"catalog", "metadata", "images", "media_store", "search_index", "text", "highlight"}
 ALLOWED = {
     "errors": set(),
     "config": set(),
@@ -18,7 +18,8 @@ ALLOWED = {
     "images": BASE,
     "metadata": BASE,
     "catalog": BASE | {"catalog"},
-    "search_index": BASE | {"text"},
+    "highlight": BASE | {"text"},
+    "search_index": BASE | {"text", "highlight"},
     "ingest": BASE | PARTS,
     "indexing": BASE | PARTS,
     "archive": BASE | PARTS | {"ingest", "indexing"},

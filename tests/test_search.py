@@ -9,7 +9,8 @@ import pytest
 
 from gallery import create_app, get_archive
 from gallery.archive import Archive
-from gallery.search_index import gram_tokens, highlight
+from gallery.highlight import highlight
+from gallery.search_index import gram_tokens
 from tests.imagegen import photo
 from tests.search_corpus import EVENTS, PHOTOS, QUERIES, relevant
 
