@@ -1,10 +1,12 @@
-"""The search index, with Whoosh only: schema, Chinese analysis, writing, queries, facets, highlights.
+"""The search index, with Whoosh only: schema, Chinese analysis, writing, queries and facets.
 
-Matching is decided by a character 1+2-gram field: every Chinese character is indexed alone and with
-its successor, at its own position, so a word of n characters is the phrase of its n-1 bigrams — 党日
-finds 主题党日活动, 检验 finds 检验科, and a single character such as 杨 works. Latin words and numbers
-are indexed whole. A second field holds the words rjieba cuts, and only ranks. Text is folded to the
-search key (Simplified, half-width, no pinyin garbling, spaced names joined) at index and query time alike.
+Matching is decided by a character n-gram field: every Chinese character is indexed alone, with the
+next one and with the next two, all at its own position. A word of up to three characters is then one
+term and a longer one the conjunction of its trigrams (no position checks, which cost in Whoosh), so
+党日 finds 主题党日活动, 检验 finds 检验科, and a single character such as 杨 works; a quoted phrase
+of several words is a run of bigrams at consecutive positions. Latin words and numbers are indexed
+whole. A second field holds the words rjieba cuts, and only ranks. Text is folded to the search key
+(Simplified, half-width, no pinyin garbling, spaced names joined) at index and query time alike.
 """
 
 from __future__ import annotations
@@ -82,7 +84,7 @@ def gram_tokens(text: str) -> list[tuple[str, int]]:
 
 
 class GramTokenizer(Tokenizer):
-    """Whoosh tokenizer over :func:`gram_tokens`; text is expected already folded."""
+    """Whoosh tokenizer over :func:`gram_tokens` of the text's search key."""
 
     def __call__(self, value: str, positions: bool = False, start_pos: int = 0, **kwargs: Any):
         token = Token(positions, **kwargs)
@@ -96,7 +98,7 @@ class GramTokenizer(Tokenizer):
 
 
 class WordTokenizer(Tokenizer):
-    """Whoosh tokenizer yielding the words rjieba cuts from folded text, for ranking."""
+    """Whoosh tokenizer yielding the words rjieba cuts from the text's search key, for ranking."""
 
     def __call__(self, value: str, positions: bool = False, start_pos: int = 0, **kwargs: Any):
         token = Token(positions, **kwargs)
