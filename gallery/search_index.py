@@ -246,7 +246,8 @@ def parse_query(text: str, synonyms: Mapping[str, list[str]] | None = None) -> P
         if not key:
             continue
         fields = [FILTERS[name]] if name else ["text"]
-        alternatives = [key, *synonyms.get(key, [])]
+        # A synonym containing the word is found by the word already (substring matching).
+        alternatives = [key, *(alt for alt in synonyms.get(key, []) if key not in alt)]
         options: list[wq.Query] = []
         for alternative in alternatives:
             for fieldname in fields:
