@@ -132,7 +132,7 @@ class Indexer:
                     event_ids |= q.credited_event_ids(session, person_ids)
                 photo_ids |= q.photo_ids(session, event_ids=event_ids, person_ids=person_ids)
                 written += self._write(session, photo_ids, event_ids)
-                q.clear_outbox(session, rows[-1].id)
+                q.clear_outbox(session, rows)
 
     def _write(self, session: Any, photo_ids: set[int], event_ids: set[int]) -> int:
         """Write the documents of these photos and events; delete those no longer in the catalogue."""
@@ -163,8 +163,7 @@ class Indexer:
                 done += self._write(session, set(photo_ids[start : start + batch]), set())
                 if on_progress:
                     on_progress(done, total)
-            if pending:
-                q.clear_outbox(session, pending[-1].id)
+            q.clear_outbox(session, pending)
         self.index.optimize()
         return done
 

@@ -71,9 +71,11 @@ def outbox(session: Session, limit: int) -> list[SearchOutbox]:
     return list(session.scalars(select(SearchOutbox).order_by(SearchOutbox.id).limit(limit)))
 
 
-def clear_outbox(session: Session, up_to_id: int) -> None:
-    """Forget applied changes, up to and including ``up_to_id``."""
-    session.execute(delete(SearchOutbox).where(SearchOutbox.id <= up_to_id))
+def clear_outbox(session: Session, rows: list[SearchOutbox]) -> None:
+    """Forget these applied changes (by id: rows added meanwhile stay, whatever their id)."""
+    ids = [row.id for row in rows]
+    for start in range(0, len(ids), 500):
+        session.execute(delete(SearchOutbox).where(SearchOutbox.id.in_(ids[start : start + 500])))
 
 
 def photo_ids(session: Session, *, event_ids=(), person_ids=()) -> set[int]:
