@@ -2,43 +2,26 @@
 
 from __future__ import annotations
 
-import concurrent.futures as cf
 import datetime as dt
-import multiprocessing
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import asdict, dataclass
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from werkzeug.security import generate_password_hash
 
 from gallery import images
-from gallery.catalog import CREDIT_ROLES, USER_ROLES, Catalog, Credit, Event, Person, Photo, User
+from gallery.catalog import CREDIT_ROLES, USER_ROLES, Catalog, Credit, Event, Photo, User
 from gallery.catalog import queries as q
 from gallery.errors import Conflict, InvalidInput, NotFound, RejectedFile
+from gallery.importer import Importer, ImportResult, collect_files
 from gallery.indexing import Indexer, IndexReport
-from gallery.ingest import Job, Staged, stage
-from gallery.media_store import MediaStore, file_sha256
+from gallery.media_store import MediaStore
+from gallery.people import person_for_name
 from gallery.search_index import Results
-from gallery.text import clean_name, name_key
 
-# Files a camera card or a desktop leaves beside photos; skipped when walking a folder.
-_SYSTEM_FILES = {"thumbs.db", "desktop.ini", ".ds_store"}
-
-
-@dataclass(frozen=True)
-class ImportResult:
-    """How one file of an import ended."""
-
-    path: str
-    status: str  # "imported", "duplicate" or "failed"
-    photo_id: int | None = None
-    error: str | None = None
-
-    def as_dict(self) -> dict[str, Any]:
-        """Return the result as the JSON object ``gallery import --json`` prints."""
-        return asdict(self)
+# What callers of the archive use from the import pipeline.
+__all__ = ["Archive", "ImportResult", "collect_files", "parse_date"]
 
 
 def parse_date(text: str) -> dt.date:
@@ -47,21 +30,6 @@ def parse_date(text: str) -> dt.date:
         return dt.date.fromisoformat(text)
     except ValueError:
         raise InvalidInput(f"not a date (YYYY-MM-DD): {text!r}") from None
-
-
-def collect_files(paths: Iterable[Path]) -> Iterator[Path]:
-    """Yield the files named, and the files inside folders named (recursively, in name order)."""
-    for path in paths:
-        if path.is_dir():
-            for child in sorted(p for p in path.rglob("*") if p.is_file()):
-                relative = child.relative_to(path).parts
-                if any(part.startswith(".") for part in relative):
-                    continue
-                if child.name.lower() in _SYSTEM_FILES:
-                    continue
-                yield child
-        else:
-            yield path
 
 
 class Archive:
@@ -74,6 +42,14 @@ class Archive:
         self.sizes: dict[str, int] = dict(config["DERIVATIVE_SIZES"])
         synonyms = Path(config["SYNONYMS"]) if config.get("SYNONYMS") else None
         self.indexer = Indexer(self.catalog, Path(config["INDEX_DIR"]), synonyms)
+        self.importer = Importer(
+            self.catalog,
+            self.store,
+            self.indexer,
+            self.sizes,
+            int(config["MAX_PIXELS"]),
+            int(config["JPEG_QUALITY"]),
+        )
 
     def open(self) -> Archive:
         """Bring the schema up to date, clear temp files of interrupted imports, catch the index up."""
@@ -97,21 +73,6 @@ class Archive:
         """Tell whether the archive holds no events yet."""
         with self.catalog.reading() as session:
             return q.is_empty(session)
-
-    # ----------------------------------------------------------------------------------- people
-
-    def person_for_name(self, session: Any, name: str) -> Person:
-        """Return the person this name means (楊 軍 = 杨军), creating them on first mention."""
-        display = clean_name(name)
-        key = name_key(display)
-        if not key:
-            raise InvalidInput(f"not a name: {name!r}")
-        person = q.person_by_key(session, key)
-        if person is None:
-            person = Person(display_name=display, name_key=key)
-            session.add(person)
-            session.flush()
-        return person
 
     # ----------------------------------------------------------------------------------- events
 
@@ -181,7 +142,7 @@ class Archive:
         for role in CREDIT_ROLES:
             seen: set[int] = set()
             for name in credits.get(role, ()):
-                person = self.person_for_name(session, name)
+                person = person_for_name(session, name)
                 if person.id in seen:
                     continue
                 seen.add(person.id)
@@ -191,16 +152,8 @@ class Archive:
     def set_credits(self, slug: str, credits: Mapping[str, Sequence[str]]) -> None:
         """Replace an event's credits: role → names as written."""
         with self.catalog.transaction() as session:
-            self._set_credits(session, self._event(session, slug), credits)
+            self._set_credits(session, q.require_event(session, slug), credits)
         self.indexer.sync()
-
-    @staticmethod
-    def _event(session: Any, slug: str) -> Event:
-        """Return the event with ``slug`` or raise :class:`NotFound`."""
-        event = q.event_by_slug(session, slug)
-        if event is None:
-            raise NotFound(f"no event with the slug {slug!r}")
-        return event
 
     def event_summaries(self) -> list[dict[str, Any]]:
         """Return every event as exported, with its photo count, oldest first."""
@@ -231,7 +184,7 @@ class Archive:
                 username=username,
                 role=role,
                 password_hash=generate_password_hash(password, "scrypt") if password else None,
-                person=self.person_for_name(session, person) if person else None,
+                person=person_for_name(session, person) if person else None,
             )
             session.add(user)
         return user
@@ -249,169 +202,15 @@ class Archive:
         jobs: int = 1,
         on_result: Callable[[ImportResult], None] | None = None,
     ) -> list[ImportResult]:
-        """Import files and folders into an event; each ends imported, duplicate or failed.
-
-        One file's failure never stops the others. Decoding and derivatives run in ``jobs`` worker
-        processes; the catalogue is written here, one transaction per photo.
-        """
-        with self.catalog.reading() as session:
-            self._event(session, event_slug)  # fail before any work when the event is unknown
-            if uploader and not q.user_by_name(session, uploader):
-                raise NotFound(f"no user named {uploader!r}")
-        context = _ImportContext(event_slug, photographer, caption, uploader)
-        results: list[ImportResult] = []
-
-        def report(result: ImportResult) -> None:
-            results.append(result)
-            if result.status == "imported" and len(results) % 25 == 0:
-                self.indexer.sync()
-            if on_result:
-                on_result(result)
-
-        # The archive's own folder is never imported into itself.
-        files = [f for f in collect_files(paths) if not f.resolve().is_relative_to(self.store.root)]
-        if jobs <= 1:
-            for path in files:
-                job = self._job_for(path, context, report)
-                if job is not None:
-                    report(self._record(stage(job), context))
-        else:
-            self._import_parallel(files, context, jobs, report)
-        self.indexer.sync()
-        return results
-
-    def _import_parallel(
-        self,
-        files: list[Path],
-        context: _ImportContext,
-        jobs: int,
-        report: Callable[[ImportResult], None],
-    ) -> None:
-        """Stage files in worker processes, keeping a few in flight, and record each as it ends."""
-        # Spawned workers share no SQLite connection or lock with this process.
-        spawn = multiprocessing.get_context("spawn")
-        with cf.ProcessPoolExecutor(max_workers=jobs, mp_context=spawn) as pool:
-            pending: dict[cf.Future[Staged], str] = {}
-            in_flight: dict[str, list[Path]] = {}  # sha → later copies waiting for the first
-            queue = iter(files)
-
-            def finish(done: Iterable[cf.Future[Staged]]) -> None:
-                for future in done:
-                    sha = pending.pop(future)
-                    result = self._record(future.result(), context)
-                    report(result)
-                    for copy in in_flight.pop(sha, []):
-                        report(_copy_result(copy, result))
-
-            for path in queue:
-                job = self._job_for(path, context, report, in_flight)
-                if job is None:
-                    continue
-                in_flight[job.sha256] = []
-                pending[pool.submit(stage, job)] = job.sha256
-                if len(pending) >= jobs * 2:
-                    done, _ = cf.wait(pending, return_when=cf.FIRST_COMPLETED)
-                    finish(done)
-            finish(cf.as_completed(list(pending)))
-
-    def _job_for(
-        self,
-        path: Path,
-        context: _ImportContext,
-        report: Callable[[ImportResult], None],
-        in_flight: dict[str, list[Path]] | None = None,
-    ) -> Job | None:
-        """Hash a file and return its staging job, or report it as failed or duplicate and return None."""
-        try:
-            if not path.is_file():
-                raise RejectedFile("not a file" if path.exists() else "no such file")
-            sha = file_sha256(path)
-        except RejectedFile as exc:
-            report(ImportResult(str(path), "failed", error=str(exc)))
-            return None
-        except OSError as exc:
-            report(ImportResult(str(path), "failed", error=f"cannot read: {exc.strerror or exc}"))
-            return None
-        if in_flight is not None and sha in in_flight:
-            in_flight[sha].append(path)
-            return None
-        with self.catalog.reading() as session:
-            existing = q.photo_by_sha(session, sha)
-        if existing is not None:
-            report(ImportResult(str(path), "duplicate", existing.id))
-            return None
-        return Job(
-            path,
-            sha,
-            self.store.root,
-            self.sizes,
-            int(self.config["MAX_PIXELS"]),
-            int(self.config["JPEG_QUALITY"]),
-        )
-
-    def _record(self, staged: Staged, context: _ImportContext) -> ImportResult:
-        """Write the catalogue row of a staged file; remove its files if that fails."""
-        path = str(staged.source)
-        if staged.error:
-            return ImportResult(path, "failed", error=staged.error)
-        try:
-            with self.catalog.transaction() as session:
-                photo = self._new_photo(session, staged, context)
-                session.add(photo)
-                session.flush()
-                photo_id = photo.id
-        except Conflict:
-            # Another import stored the same bytes meanwhile: its files are these very files.
-            with self.catalog.reading() as session:
-                existing = q.photo_by_sha(session, staged.sha256)
-            if existing is not None:
-                return ImportResult(path, "duplicate", existing.id)
-            self.store.remove(*staged.written)
-            return ImportResult(path, "failed", error="the catalogue refused the photo")
-        except Exception:
-            self.store.remove(*staged.written)
-            raise
-        return ImportResult(path, "imported", photo_id)
-
-    def _new_photo(self, session: Any, staged: Staged, context: _ImportContext) -> Photo:
-        """Build the catalogue row of a staged file, credited as the import asks."""
-        meta = staged.metadata
-        event = self._event(session, context.event_slug)
-        uploader = q.user_by_name(session, context.uploader) if context.uploader else None
-        names = [context.photographer] if context.photographer else meta.creators()
-        photographer = self.person_for_name(session, names[0]) if names else None
-        if photographer is None and uploader is not None:
-            photographer = uploader.person or self.person_for_name(session, uploader.username)
-        return Photo(
-            sha256=staged.sha256,
-            ext=staged.ext,
-            original_name=staged.source.name[:500],
-            size_bytes=staged.size_bytes,
-            event=event,
+        """Import files and folders into an event; each ends imported, duplicate or failed."""
+        return self.importer.import_files(
+            paths,
+            event_slug,
             photographer=photographer,
+            caption=caption,
             uploader=uploader,
-            caption=context.caption if context.caption is not None else meta.caption(),
-            keywords=meta.keywords(),
-            width=staged.width,
-            height=staged.height,
-            orientation=meta.orientation,
-            taken_local=meta.taken_local,
-            taken_offset=meta.taken_offset,
-            camera_make=meta.camera_make[:200],
-            camera_model=meta.camera_model[:200],
-            lens=meta.lens[:200],
-            exposure_time=meta.exposure_time,
-            f_number=meta.f_number,
-            iso=meta.iso,
-            focal_length_mm=meta.focal_length_mm,
-            gps_lat=meta.gps_lat,
-            gps_lon=meta.gps_lon,
-            gps_alt=meta.gps_alt,
-            artist=meta.best_artist(),
-            copyright=meta.best_copyright(),
-            description=meta.description,
-            warnings=meta.warnings,
-            tags=meta.tags,
+            jobs=jobs,
+            on_result=on_result,
         )
 
     # ----------------------------------------------------------------------------------- editing
@@ -435,7 +234,7 @@ class Archive:
                 photo.keywords = list(dict.fromkeys(k.strip() for k in keywords if k.strip()))
             if photographer is not None:
                 named = photographer.strip()
-                photo.photographer = self.person_for_name(session, named) if named else None
+                photo.photographer = person_for_name(session, named) if named else None
         self.indexer.sync()
         return self.photo(photo_id)
 
@@ -510,7 +309,7 @@ class Archive:
         """Return the catalogue (or one event of it) as the JSON backup format."""
         with self.catalog.reading() as session:
             if event_slug:
-                event = self._event(session, event_slug)
+                event = q.require_event(session, event_slug)
                 events, photos = [event], q.photos(session, event.id)
             else:
                 events, photos = q.events(session), q.photos(session)
@@ -557,23 +356,6 @@ class Archive:
                 name: store.relative(store.derived_path(name, photo.sha256)) for name in self.sizes
             },
         }
-
-
-@dataclass(frozen=True)
-class _ImportContext:
-    """What every file of one import shares."""
-
-    event_slug: str
-    photographer: str | None
-    caption: str | None
-    uploader: str | None
-
-
-def _copy_result(path: Path, first: ImportResult) -> ImportResult:
-    """Return the result of a second copy of a file that was in the same batch."""
-    if first.status == "failed":
-        return ImportResult(str(path), "failed", error=first.error)
-    return ImportResult(str(path), "duplicate", first.photo_id)
 
 
 def _event_dict(event: Event) -> dict[str, Any]:

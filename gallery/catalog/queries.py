@@ -6,6 +6,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from gallery.catalog.models import Credit, Event, Person, Photo, SearchOutbox, User
+from gallery.errors import NotFound
 
 
 def photo_by_sha(session: Session, sha256: str) -> Photo | None:
@@ -16,6 +17,14 @@ def photo_by_sha(session: Session, sha256: str) -> Photo | None:
 def event_by_slug(session: Session, slug: str) -> Event | None:
     """Return the event with this slug, if any."""
     return session.scalar(select(Event).where(Event.slug == slug))
+
+
+def require_event(session: Session, slug: str) -> Event:
+    """Return the event with this slug, or raise :class:`NotFound`."""
+    event = event_by_slug(session, slug)
+    if event is None:
+        raise NotFound(f"no event with the slug {slug!r}")
+    return event
 
 
 def person_by_key(session: Session, key: str) -> Person | None:

@@ -1,0 +1,263 @@
+"""Importing files into the archive: hash, find duplicates, stage in workers, record, index."""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import multiprocessing
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from gallery.catalog import Catalog, Photo
+from gallery.catalog import queries as q
+from gallery.errors import Conflict, NotFound, RejectedFile
+from gallery.indexing import Indexer
+from gallery.ingest import Job, Staged, stage
+from gallery.media_store import MediaStore, file_sha256
+from gallery.people import person_for_name
+
+# Files a camera card or a desktop leaves beside photos; skipped when walking a folder.
+_SYSTEM_FILES = {"thumbs.db", "desktop.ini", ".ds_store"}
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """How one file of an import ended."""
+
+    path: str
+    status: str  # "imported", "duplicate" or "failed"
+    photo_id: int | None = None
+    error: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        """Return the result as the JSON object ``gallery import --json`` prints."""
+        return asdict(self)
+
+
+def collect_files(paths: Iterable[Path]) -> Iterator[Path]:
+    """Yield the files named, and the files inside folders named (recursively, in name order)."""
+    for path in paths:
+        if path.is_dir():
+            for child in sorted(p for p in path.rglob("*") if p.is_file()):
+                relative = child.relative_to(path).parts
+                if any(part.startswith(".") for part in relative):
+                    continue
+                if child.name.lower() in _SYSTEM_FILES:
+                    continue
+                yield child
+        else:
+            yield path
+
+
+class Importer:
+    """Brings files into the archive, one catalogue transaction per photo."""
+
+    def __init__(
+        self,
+        catalog: Catalog,
+        store: MediaStore,
+        indexer: Indexer,
+        sizes: dict[str, int],
+        max_pixels: int,
+        quality: int,
+    ) -> None:
+        self.catalog = catalog
+        self.store = store
+        self.indexer = indexer
+        self.sizes = sizes
+        self.max_pixels = max_pixels
+        self.quality = quality
+
+    def import_files(
+        self,
+        paths: Sequence[Path],
+        event_slug: str,
+        *,
+        photographer: str | None = None,
+        caption: str | None = None,
+        uploader: str | None = None,
+        jobs: int = 1,
+        on_result: Callable[[ImportResult], None] | None = None,
+    ) -> list[ImportResult]:
+        """Import files and folders into an event; each ends imported, duplicate or failed.
+
+        One file's failure never stops the others. Decoding and derivatives run in ``jobs`` worker
+        processes; the catalogue is written here, one transaction per photo.
+        """
+        with self.catalog.reading() as session:
+            q.require_event(session, event_slug)  # fail before any work when the event is unknown
+            if uploader and not q.user_by_name(session, uploader):
+                raise NotFound(f"no user named {uploader!r}")
+        context = _ImportContext(event_slug, photographer, caption, uploader)
+        results: list[ImportResult] = []
+
+        def report(result: ImportResult) -> None:
+            results.append(result)
+            if result.status == "imported" and len(results) % 25 == 0:
+                self.indexer.sync()
+            if on_result:
+                on_result(result)
+
+        # The archive's own folder is never imported into itself.
+        files = [f for f in collect_files(paths) if not f.resolve().is_relative_to(self.store.root)]
+        if jobs <= 1:
+            for path in files:
+                job = self._job_for(path, context, report)
+                if job is not None:
+                    report(self._record(stage(job), context))
+        else:
+            self._import_parallel(files, context, jobs, report)
+        self.indexer.sync()
+        return results
+
+    def _import_parallel(
+        self,
+        files: list[Path],
+        context: _ImportContext,
+        jobs: int,
+        report: Callable[[ImportResult], None],
+    ) -> None:
+        """Stage files in worker processes, keeping a few in flight, and record each as it ends."""
+        # Spawned workers share no SQLite connection or lock with this process.
+        spawn = multiprocessing.get_context("spawn")
+        with cf.ProcessPoolExecutor(max_workers=jobs, mp_context=spawn) as pool:
+            pending: dict[cf.Future[Staged], str] = {}
+            in_flight: dict[str, list[Path]] = {}  # sha → later copies waiting for the first
+            queue = iter(files)
+
+            def finish(done: Iterable[cf.Future[Staged]]) -> None:
+                for future in done:
+                    sha = pending.pop(future)
+                    result = self._record(future.result(), context)
+                    report(result)
+                    for copy in in_flight.pop(sha, []):
+                        report(_copy_result(copy, result))
+
+            for path in queue:
+                job = self._job_for(path, context, report, in_flight)
+                if job is None:
+                    continue
+                in_flight[job.sha256] = []
+                pending[pool.submit(stage, job)] = job.sha256
+                if len(pending) >= jobs * 2:
+                    done, _ = cf.wait(pending, return_when=cf.FIRST_COMPLETED)
+                    finish(done)
+            finish(cf.as_completed(list(pending)))
+
+    def _job_for(
+        self,
+        path: Path,
+        context: _ImportContext,
+        report: Callable[[ImportResult], None],
+        in_flight: dict[str, list[Path]] | None = None,
+    ) -> Job | None:
+        """Hash a file and return its staging job, or report it as failed or duplicate and return None."""
+        try:
+            if not path.is_file():
+                raise RejectedFile("not a file" if path.exists() else "no such file")
+            sha = file_sha256(path)
+        except RejectedFile as exc:
+            report(ImportResult(str(path), "failed", error=str(exc)))
+            return None
+        except OSError as exc:
+            report(ImportResult(str(path), "failed", error=f"cannot read: {exc.strerror or exc}"))
+            return None
+        if in_flight is not None and sha in in_flight:
+            in_flight[sha].append(path)
+            return None
+        with self.catalog.reading() as session:
+            existing = q.photo_by_sha(session, sha)
+        if existing is not None:
+            report(ImportResult(str(path), "duplicate", existing.id))
+            return None
+        return Job(
+            path,
+            sha,
+            self.store.root,
+            self.sizes,
+            self.max_pixels,
+            self.quality,
+        )
+
+    def _record(self, staged: Staged, context: _ImportContext) -> ImportResult:
+        """Write the catalogue row of a staged file; remove its files if that fails."""
+        path = str(staged.source)
+        if staged.error:
+            return ImportResult(path, "failed", error=staged.error)
+        try:
+            with self.catalog.transaction() as session:
+                photo = self._new_photo(session, staged, context)
+                session.add(photo)
+                session.flush()
+                photo_id = photo.id
+        except Conflict:
+            # Another import stored the same bytes meanwhile: its files are these very files.
+            with self.catalog.reading() as session:
+                existing = q.photo_by_sha(session, staged.sha256)
+            if existing is not None:
+                return ImportResult(path, "duplicate", existing.id)
+            self.store.remove(*staged.written)
+            return ImportResult(path, "failed", error="the catalogue refused the photo")
+        except Exception:
+            self.store.remove(*staged.written)
+            raise
+        return ImportResult(path, "imported", photo_id)
+
+    def _new_photo(self, session: Any, staged: Staged, context: _ImportContext) -> Photo:
+        """Build the catalogue row of a staged file, credited as the import asks."""
+        meta = staged.metadata
+        event = q.require_event(session, context.event_slug)
+        uploader = q.user_by_name(session, context.uploader) if context.uploader else None
+        names = [context.photographer] if context.photographer else meta.creators()
+        photographer = person_for_name(session, names[0]) if names else None
+        if photographer is None and uploader is not None:
+            photographer = uploader.person or person_for_name(session, uploader.username)
+        return Photo(
+            sha256=staged.sha256,
+            ext=staged.ext,
+            original_name=staged.source.name[:500],
+            size_bytes=staged.size_bytes,
+            event=event,
+            photographer=photographer,
+            uploader=uploader,
+            caption=context.caption if context.caption is not None else meta.caption(),
+            keywords=meta.keywords(),
+            width=staged.width,
+            height=staged.height,
+            orientation=meta.orientation,
+            taken_local=meta.taken_local,
+            taken_offset=meta.taken_offset,
+            camera_make=meta.camera_make[:200],
+            camera_model=meta.camera_model[:200],
+            lens=meta.lens[:200],
+            exposure_time=meta.exposure_time,
+            f_number=meta.f_number,
+            iso=meta.iso,
+            focal_length_mm=meta.focal_length_mm,
+            gps_lat=meta.gps_lat,
+            gps_lon=meta.gps_lon,
+            gps_alt=meta.gps_alt,
+            artist=meta.best_artist(),
+            copyright=meta.best_copyright(),
+            description=meta.description,
+            warnings=meta.warnings,
+            tags=meta.tags,
+        )
+
+
+@dataclass(frozen=True)
+class _ImportContext:
+    """What every file of one import shares."""
+
+    event_slug: str
+    photographer: str | None
+    caption: str | None
+    uploader: str | None
+
+
+def _copy_result(path: Path, first: ImportResult) -> ImportResult:
+    """Return the result of a second copy of a file that was in the same batch."""
+    if first.status == "failed":
+        return ImportResult(str(path), "failed", error=first.error)
+    return ImportResult(str(path), "duplicate", first.photo_id)
