@@ -248,7 +248,8 @@ def parse_query(text: str, synonyms: Mapping[str, list[str]] | None = None) -> P
             continue
         fields = [FILTERS[name]] if name else ["text"]
         # A synonym containing the word is found by the word already (substring matching).
-        alternatives = [key, *(alt for alt in synonyms.get(key, []) if key not in alt)]
+        # Filters name a field's own values, where synonyms only add work.
+        alternatives = [key] if name else [key, *(a for a in synonyms.get(key, []) if key not in a)]
         options: list[wq.Query] = []
         for alternative in alternatives:
             for fieldname in fields:
@@ -389,22 +390,26 @@ class SearchIndex:
         return self.searcher().doc_count()
 
     def _facet_counts(
-        self, searcher: Any, required: wq.Query, event: str | None
+        self, searcher: Any, required: wq.Query, event: str | None, found: list[int] | None
     ) -> tuple[int, dict[str, dict[str, int]]]:
         """Return how many photos match ``required``, and their counts by each facet.
 
         The facet columns are read whole once per searcher (per index generation) and kept as
         lists, so a query only walks its matching document numbers: several times faster than
-        Whoosh's grouping, which decodes a column value per matching document.
+        Whoosh's grouping, which decodes a column value per matching document. ``found`` is every
+        match when the scored search already saw them all; otherwise the matches are listed again.
         """
         if self._columns[0] is not searcher:
             columns = {name: _column(searcher, f"facet_{name}") for name in FACETS}
             events = set(searcher.docs_for_query(wq.Term("type", "event")))
             self._columns = (searcher, columns, events)
         _, columns, events = self._columns
-        docs = [d for d in searcher.docs_for_query(required) if d not in events]
-        if event:
-            docs = [d for d in docs if columns["event"][d] == event]
+        if found is not None:
+            docs = found
+        else:
+            docs = [d for d in searcher.docs_for_query(required) if d not in events]
+            if event:
+                docs = [d for d in docs if columns["event"][d] == event]
         counts: dict[str, dict[str, int]] = {}
         for name in FACETS:
             tally = Counter(map(columns[name].__getitem__, docs))
@@ -453,7 +458,9 @@ class SearchIndex:
         # The total comes from the facet pass, which walks every match anyway.
         page = max(1, page)
         results = searcher.search(matching, limit=page * per_page, **options)
-        total, facet_counts = self._facet_counts(searcher, required, event)
+        everything = len(results.top_n) < page * per_page  # every match fits on these pages
+        found = [docnum for _key, docnum in results.top_n] if everything else None
+        total, facet_counts = self._facet_counts(searcher, required, event, found)
         hits = [
             Hit(
                 photo_id=hit["photo_id"],
