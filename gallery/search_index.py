@@ -307,7 +307,7 @@ class SearchIndex:
         self._lock = threading.Lock()
         self._searcher = None
         self._lookup_searcher = None
-        self._columns: tuple[Any, dict[str, list[str]], set[int]] = (None, {}, set())
+        self._columns: tuple[Any, dict[str, list[str]]] = (None, {})
         self._index = None
 
     def _open(self):
@@ -389,33 +389,22 @@ class SearchIndex:
         """Return the number of documents."""
         return self.searcher().doc_count()
 
-    def _facet_counts(
-        self, searcher: Any, required: wq.Query, event: str | None, found: list[int] | None
-    ) -> tuple[int, dict[str, dict[str, int]]]:
-        """Return how many photos match ``required``, and their counts by each facet.
+    def _facet_counts(self, searcher: Any, found: list[int]) -> dict[str, dict[str, int]]:
+        """Count the photos ``found`` (document numbers) by event, photographer, year and kind.
 
         The facet columns are read whole once per searcher (per index generation) and kept as
         lists, so a query only walks its matching document numbers: several times faster than
-        Whoosh's grouping, which decodes a column value per matching document. ``found`` is every
-        match when the scored search already saw them all; otherwise the matches are listed again.
+        Whoosh's grouping, which decodes a column value per matching document.
         """
         if self._columns[0] is not searcher:
-            columns = {name: _column(searcher, f"facet_{name}") for name in FACETS}
-            events = set(searcher.docs_for_query(wq.Term("type", "event")))
-            self._columns = (searcher, columns, events)
-        _, columns, events = self._columns
-        if found is not None:
-            docs = found
-        else:
-            docs = [d for d in searcher.docs_for_query(required) if d not in events]
-            if event:
-                docs = [d for d in docs if columns["event"][d] == event]
+            self._columns = (searcher, {n: _column(searcher, f"facet_{n}") for n in FACETS})
+        columns = self._columns[1]
         counts: dict[str, dict[str, int]] = {}
         for name in FACETS:
-            tally = Counter(map(columns[name].__getitem__, docs))
+            tally = Counter(map(columns[name].__getitem__, found))
             tally.pop("", None)
             counts[name] = dict(sorted(tally.items(), key=lambda kv: (-kv[1], kv[0])))
-        return len(docs), counts
+        return counts
 
     def close(self) -> None:
         """Close the searchers and the index."""
@@ -423,7 +412,7 @@ class SearchIndex:
             if searcher is not None:
                 searcher.close()
         self._searcher = self._lookup_searcher = None
-        self._columns = (None, {}, set())
+        self._columns = (None, {})
         if self._index is not None:
             self._index.close()
         self._index = None
@@ -442,7 +431,7 @@ class SearchIndex:
         must = list(parsed.must)
         if not must:
             must.append(wq.Every())
-        required = matching = must[0] if len(must) == 1 else wq.And(must)
+        matching = must[0] if len(must) == 1 else wq.And(must)
         if parsed.rank:
             rank = wq.Or([wq.Term("words", w) for key in parsed.rank for w, _s, _e in segment(key)])
             matching = wq.AndMaybe(matching, rank)
@@ -454,13 +443,13 @@ class SearchIndex:
             options["sortedby"] = sorting.FieldFacet("taken", reverse=True)
         elif sort == "date-asc":
             options["sortedby"] = sorting.FieldFacet("taken")
-        # Not search_page: it asks Whoosh for len(), which re-runs the whole query against the mask.
-        # The total comes from the facet pass, which walks every match anyway.
+        # Every match is scored anyway (the ranking clause rules out Whoosh's block skipping), so
+        # collect them all: one pass gives the page, the total and the facets. (search_page would
+        # also call len(), which re-runs the whole query against the mask.)
         page = max(1, page)
-        results = searcher.search(matching, limit=page * per_page, **options)
-        everything = len(results.top_n) < page * per_page  # every match fits on these pages
-        found = [docnum for _key, docnum in results.top_n] if everything else None
-        total, facet_counts = self._facet_counts(searcher, required, event, found)
+        results = searcher.search(matching, limit=None, **options)
+        found = [docnum for _key, docnum in results.top_n]
+        facet_counts = self._facet_counts(searcher, found)
         hits = [
             Hit(
                 photo_id=hit["photo_id"],
@@ -478,7 +467,9 @@ class SearchIndex:
         events = []
         if parsed.must:
             # The short posting list of event documents leads the intersection: cheap.
-            found = searcher.search(wq.And([wq.Term("type", "event"), *parsed.must]), limit=5)
+            matched_events = searcher.search(
+                wq.And([wq.Term("type", "event"), *parsed.must]), limit=5
+            )
             events = [
                 {
                     "slug": e["event_slug"],
@@ -486,9 +477,9 @@ class SearchIndex:
                     "score": round(e.score or 0.0, 4),
                     "highlight": highlight(e["title"], parsed.needles),
                 }
-                for e in found
+                for e in matched_events
             ]
-        return Results(total, hits, facet_counts, events)
+        return Results(len(found), hits, facet_counts, events)
 
 
 def _column(searcher: Any, fieldname: str) -> list[str]:
