@@ -385,10 +385,6 @@ class SearchIndex:
         searcher = self.searcher()
         return {fields["id"]: fields.get("stamp", "") for fields in searcher.all_stored_fields()}
 
-    def count(self) -> int:
-        """Return the number of documents."""
-        return self.searcher().doc_count()
-
     def _facet_counts(self, searcher: Any, found: list[int]) -> dict[str, dict[str, int]]:
         """Count the photos ``found`` (document numbers) by event, photographer, year and kind.
 
