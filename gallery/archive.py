@@ -11,17 +11,19 @@ from typing import Any
 from werkzeug.security import generate_password_hash
 
 from gallery import images
+from gallery.article import Article, parse_article
 from gallery.catalog import CREDIT_ROLES, USER_ROLES, Catalog, Credit, Event, Photo, User
 from gallery.catalog import queries as q
-from gallery.errors import Conflict, InvalidInput, NotFound, RejectedFile
+from gallery.errors import Conflict, GalleryError, InvalidInput, NotFound, RejectedFile
 from gallery.importer import Importer, ImportResult, collect_files
 from gallery.indexing import Indexer, IndexReport
 from gallery.media_store import MediaStore
 from gallery.people import person_for_name
+from gallery.press_pack import write_pack
 from gallery.search_index import Results
 
 # What callers of the archive use from the import pipeline.
-__all__ = ["Archive", "ImportResult", "collect_files", "parse_date"]
+__all__ = ["Archive", "Article", "ImportResult", "collect_files", "parse_article", "parse_date"]
 
 
 def parse_date(text: str) -> dt.date:
@@ -88,6 +90,9 @@ class Archive:
         description: str = "",
         slug: str | None = None,
         credits: Mapping[str, Sequence[str]] | None = None,
+        keywords: Sequence[str] = (),
+        article: str = "",
+        published_at: dt.datetime | None = None,
     ) -> Event:
         """Create an event and return it; ``slug`` defaults to its date and the title's Latin words."""
         title = " ".join(title.split())
@@ -111,12 +116,46 @@ class Archive:
                 place=place.strip(),
                 organisers=[o.strip() for o in organisers if o.strip()],
                 description=description.strip(),
+                keywords=list(dict.fromkeys(k.strip() for k in keywords if k.strip())),
+                article=article.strip(),
+                published_at=published_at,
             )
             session.add(event)
             session.flush()
             self._set_credits(session, event, credits or {})
         self.indexer.sync()
         return event
+
+    def add_event_from_article(
+        self,
+        article: Article,
+        *,
+        kind: str | None = None,
+        slug: str | None = None,
+        event_date: dt.date | None = None,
+    ) -> Event:
+        """Create the event an article tells of, with its credits; the editor's choices win."""
+        start = event_date or article.event_date
+        if start is None and article.published_at:
+            start = article.published_at.date()
+        if start is None:
+            raise InvalidInput("the article names no date: give the event's date")
+        if not article.title:
+            raise InvalidInput("the article has no headline")
+        return self.add_event(
+            article.title,
+            article.kind if kind is None else kind,
+            start,
+            end_date=article.end_date if start == article.event_date else None,
+            place="、".join(article.places),
+            organisers=article.organisers,
+            description=article.body,
+            slug=slug,
+            credits=article.credits,
+            keywords=article.keywords,
+            article=article.text,
+            published_at=article.published_at,
+        )
 
     @staticmethod
     def _free_slug(session: Any, title: str, start_date: dt.date) -> str:
@@ -154,6 +193,12 @@ class Archive:
         with self.catalog.transaction() as session:
             self._set_credits(session, q.require_event(session, slug), credits)
         self.indexer.sync()
+
+    def event(self, slug: str) -> dict[str, Any]:
+        """Return one event as exported, with its photo count."""
+        with self.catalog.reading() as session:
+            event = q.require_event(session, slug)
+            return {**_event_dict(event), "photos": q.photo_counts(session).get(event.id, 0)}
 
     def event_summaries(self) -> list[dict[str, Any]]:
         """Return every event as exported, with its photo count, oldest first."""
@@ -295,7 +340,54 @@ class Archive:
             self.store.write(self.store.derived_path(name, sha), derivative.data)
         return None
 
+    def derivative(self, sha256: str, size: str) -> Path:
+        """Return the path of a photo's derivative, regenerating it when it is missing."""
+        if size not in self.sizes:
+            raise NotFound(f"no derivative size {size!r}")
+        path = self.store.derived_path(size, sha256)
+        if not path.is_file():
+            with self.catalog.reading() as session:
+                photo = q.photo_by_sha(session, sha256)
+                if photo is None:
+                    raise NotFound(f"no photo {sha256}")
+                ext, orientation = photo.ext, photo.orientation
+            error = self._derive(sha256, ext, orientation)
+            if error:
+                raise GalleryError(f"cannot make the {size} image of {sha256[:12]}: {error}")
+        return path
+
     # ------------------------------------------------------------------------------------ export
+
+    def export_pack(
+        self, slug: str, target: Path, photo_ids: Sequence[int] | None = None
+    ) -> tuple[Path, int]:
+        """Write an event's press pack: display-size photos (no metadata) and captions.txt."""
+        with self.catalog.reading() as session:
+            event = q.require_event(session, slug)
+            photos = q.photos(session, event.id)
+            if photo_ids:
+                chosen = {p.id: p for p in photos}
+                missing = [i for i in photo_ids if i not in chosen]
+                if missing:
+                    raise NotFound(f"photo {missing[0]} is not in the event {slug}")
+                photos = [chosen[i] for i in photo_ids]
+            if not photos:
+                raise InvalidInput(f"the event {slug} has no photos to pack")
+            info = _event_dict(event)
+            rows = [
+                (p.sha256, p.caption, p.photographer.display_name if p.photographer else "")
+                for p in photos
+            ]
+        width = max(2, len(str(len(rows))))
+        files: list[tuple[str, Path]] = []
+        lines = [info["title"], " · ".join(filter(None, [info["start_date"], info["place"]])), ""]
+        for n, (sha, caption, photographer) in enumerate(rows, 1):
+            name = f"{info['start_date']}-{n:0{width}d}.jpg"
+            files.append((name, self.derivative(sha, "display")))
+            credit = f"{CREDIT_ROLES['photo']}／{photographer}" if photographer else ""
+            lines += [name, "  ".join(filter(None, [caption, credit])) or "—", ""]
+        lines += [f"{c['label']}：{' '.join(c['names'])}" for c in info["credits"]]
+        return write_pack(target, files, "\n".join(lines).rstrip() + "\n"), len(files)
 
     def photo(self, photo_id: int) -> dict[str, Any]:
         """Return one photo as exported, with its full tag dump."""
@@ -372,6 +464,9 @@ def _event_dict(event: Event) -> dict[str, Any]:
         "place": event.place,
         "organisers": event.organisers,
         "description": event.description,
+        "keywords": event.keywords,
+        "published_at": event.published_at.isoformat(sep=" ") if event.published_at else None,
+        "article": event.article,
         "credits": [
             {"role": role, "label": CREDIT_ROLES[role], "names": credits[role]}
             for role in CREDIT_ROLES

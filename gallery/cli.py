@@ -16,7 +16,14 @@ import click
 from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
 
-from gallery.archive import Archive, ImportResult, collect_files, parse_date
+from gallery.archive import (
+    Archive,
+    Article,
+    ImportResult,
+    collect_files,
+    parse_article,
+    parse_date,
+)
 from gallery.catalog import CREDIT_ROLES, USER_ROLES
 from gallery.errors import GalleryError
 
@@ -126,6 +133,69 @@ def event_list(as_json: bool) -> None:
             click.echo(f"    {line}")
 
 
+@event_group.command("import-article")
+@click.argument("source", type=click.File("r", encoding="utf-8-sig"))
+@click.option("--json", "as_json", is_flag=True, help="Print what was recognised as JSON.")
+@click.option("--save", is_flag=True, help="Create the event (after checking what was recognised).")
+@click.option("--kind", help="Override the kind recognised (主题党日, 学术交流, 培训, ...).")
+@click.option("--date", "event_date", help="Override the event's date, YYYY-MM-DD.")
+@click.option("--slug", help="The event's short name in links (default: date and title).")
+@with_appcontext
+@_domain_errors
+def event_import_article(
+    source: Any,
+    as_json: bool,
+    save: bool,
+    kind: str | None,
+    event_date: str | None,
+    slug: str | None,
+) -> None:
+    """Recognise a publicity article (FILE or - for stdin); with --save, create its event."""
+    article = parse_article(source.read())
+    if as_json:
+        _echo_json(article.to_json())
+    else:
+        _echo_article(article)
+    if save:
+        event = _archive().add_event_from_article(
+            article, kind=kind, slug=slug, event_date=parse_date(event_date) if event_date else None
+        )
+        click.echo(f"created {event.slug}", err=as_json)
+    elif not as_json:
+        click.echo("Nothing saved: check the above, then run again with --save.")
+
+
+def _echo_article(article: Article) -> None:
+    """Print what was recognised in an article, one field per line, for an editor to check."""
+    data = article.to_json()
+    for field in ("title", "published_at", "event_date", "end_date", "kind"):
+        click.echo(f"{field + ':':14}{data[field] or '—'}")
+    for field in ("places", "organisers", "keywords"):
+        click.echo(f"{field + ':':14}{'、'.join(data[field]) or '—'}")
+    for credit in data["credits"]:
+        click.echo(f"{'credit:':14}{CREDIT_ROLES[credit['role']]}：{' '.join(credit['names'])}")
+    if not data["credits"]:
+        click.echo(f"{'credits:':14}— (no 文：/图：/审核： block found)")
+    for line in data["unrecognised"]:
+        click.echo(f"{'unrecognised:':14}{line}")
+
+
+@event_group.command("export-pack")
+@click.argument("slug")
+@click.option(
+    "--to", "target", required=True, type=click.Path(path_type=Path), help="A new folder or .zip."
+)
+@click.option(
+    "--photo", "photo_ids", multiple=True, type=int, help="Only these photos (repeatable)."
+)
+@with_appcontext
+@_domain_errors
+def event_export_pack(slug: str, target: Path, photo_ids: tuple[int, ...]) -> None:
+    """Write an event's press pack: display-size photos without metadata, and captions.txt."""
+    path, count = _archive().export_pack(slug, target, list(photo_ids) or None)
+    click.echo(f"{count} photos and captions.txt in {path}")
+
+
 # --------------------------------------------------------------------------------------- import
 
 
@@ -150,6 +220,8 @@ def import_command(
 ) -> None:
     """Import photo files and folders (recursively) into an event."""
     archive = _archive()
+    if photographer is None:
+        photographer = _ask_photographer(archive.event(event_slug))
     total = sum(1 for _ in collect_files(paths))
     counts = {"imported": 0, "duplicate": 0, "failed": 0}
     with click.progressbar(length=total, label="Importing", file=sys.stderr, show_pos=True) as bar:
@@ -178,6 +250,25 @@ def import_command(
     )
     if counts["failed"]:
         sys.exit(1)
+
+
+def _ask_photographer(event: dict[str, Any]) -> str | None:
+    """Ask which of the event's 图 people took the photos, when the article credits several."""
+    names = next((c["names"] for c in event["credits"] if c["role"] == "photo"), [])
+    if len(names) < 2:
+        return None  # none or one: the importer takes the camera's artist or the one credited
+    if not sys.stdin.isatty():
+        click.echo(
+            f"note: the event credits several photographers ({'、'.join(names)}); photos "
+            "without an artist in their metadata stay uncredited (use --photographer)",
+            err=True,
+        )
+        return None
+    choice = click.prompt(
+        "Who took these photos? " + "  ".join(f"{n}) {name}" for n, name in enumerate(names, 1)),
+        type=click.IntRange(1, len(names)),
+    )
+    return names[choice - 1]
 
 
 # --------------------------------------------------------------------------------------- export

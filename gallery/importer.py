@@ -211,6 +211,10 @@ class Importer:
         uploader = q.user_by_name(session, context.uploader) if context.uploader else None
         names = [context.photographer] if context.photographer else meta.creators()
         photographer = person_for_name(session, names[0]) if names else None
+        if photographer is None:
+            # The article's 图 credit, when it names one person; with several, the caller asks.
+            shooters = [c.person for c in event.credits if c.role == "photo"]
+            photographer = shooters[0] if len(shooters) == 1 else None
         if photographer is None and uploader is not None:
             photographer = uploader.person or person_for_name(session, uploader.username)
         return Photo(

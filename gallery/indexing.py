@@ -56,7 +56,7 @@ def event_document(event: Event) -> dict[str, Any]:
         "kind": event.kind,
         "place": event.place,
         "organisers": list(event.organisers),
-        "description": event.description,
+        "description": "\n".join([event.description, *event.keywords]),
         "names": names,
         "pinyin": _pinyin(names),
         "taken": event.start_date.isoformat(),

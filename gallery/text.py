@@ -17,7 +17,7 @@ _SYLLABLE = re.compile(
     r"|ua|uo|ui|un|ue|ve|vn|a|o|e|i|u|v)"
 )
 # A CJK character followed by "(pinyin)", as converters of web pages leave them: 檢驗(yàn)科.
-_GARBLE = re.compile(rf"([{_CJK}])\s?\(([a-z{_TONED}]{{1,7}})\)", re.IGNORECASE)
+_GARBLE = re.compile(rf"([{_CJK}])\s?[(（]([a-z{_TONED}]{{1,7}})[)）]", re.IGNORECASE)
 _SPACE_BETWEEN_CJK = re.compile(rf"(?<=[{_CJK}])\s+(?=[{_CJK}])")
 _CJK_CHAR = re.compile(f"[{_CJK}]")
 # The last space-separated part is a single Chinese character (so the next one joins it).
@@ -40,7 +40,6 @@ def _is_pinyin(word: str) -> bool:
 
 def strip_pinyin(text: str) -> str:
     """Remove the "(pinyin)" a converter inserted after Chinese characters: 檢驗(yàn)科 → 檢驗科."""
-    text = text.replace("（", "(").replace("）", ")")
     return _GARBLE.sub(lambda m: m[1] if _is_pinyin(m[2]) else m[0], text)
 
 

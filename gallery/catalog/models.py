@@ -58,6 +58,10 @@ class Event(Base):
     place: Mapped[str] = mapped_column(String(500), default="")
     organisers: Mapped[list[str]] = mapped_column(default=list)
     description: Mapped[str] = mapped_column(Text, default="")
+    # Lecture and course titles (the 《》 of its article), and the article as published.
+    keywords: Mapped[list[str]] = mapped_column(default=list)
+    article: Mapped[str] = mapped_column(Text, default="")
+    published_at: Mapped[dt.datetime | None]
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
