@@ -248,3 +248,21 @@ def test_press_pack_to_zip_and_folder(runner, archive: Archive, tmp_path: Path) 
     again = runner.invoke(args=["event", "export-pack", "pack", "--to", str(folder)])
     assert again.exit_code == 1 and "already exists" in again.output
     assert not list(tmp_path.glob(".pack-*"))
+
+
+def test_article_copied_from_a_wechat_post() -> None:
+    """Header with account and region, roles and verbs around units, 部署 and 以患者为中心 not units."""
+    article = parse_article(read("wechat.txt"))
+    assert article.published_at == dt.datetime(2024, 11, 6, 14, 34, 15)
+    assert article.event_date == dt.date(2024, 11, 1)
+    assert article.places == ["青海省西寧市中國工農紅軍西路軍紀念館"]
+    assert article.organisers == ["第三十三黨支部", "檢驗科", "青海大學附屬醫院檢驗科黨支部"]
+    assert article.keywords == ["傳承西路軍精神 做新時代合格黨員"]
+    assert credits(article) == {
+        "text": ["李娜"],
+        "photo": ["楊軍", "馬明"],
+        "layout": ["韓雪"],
+        "editor": ["張雯"],
+        "review": ["劉強"],
+    }
+    assert article.body.startswith("為深入學習")
