@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import shutil
 from collections.abc import Callable, Mapping, Sequence
-from pathlib import Path
+from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
 
-from werkzeug.security import generate_password_hash
-
 from gallery import images
+from gallery.accounts import Account, Accounts
 from gallery.article import Article, parse_article
-from gallery.catalog import CREDIT_ROLES, USER_ROLES, Catalog, Credit, Event, Photo, User
+from gallery.browsing import Browser
+from gallery.catalog import CREDIT_ROLES, Catalog, Credit, Event, Photo
 from gallery.catalog import queries as q
+from gallery.editing import Editor
 from gallery.errors import Conflict, GalleryError, InvalidInput, NotFound, RejectedFile
 from gallery.importer import Importer, ImportResult, collect_files
 from gallery.indexing import Indexer, IndexReport
@@ -23,7 +25,26 @@ from gallery.press_pack import write_pack
 from gallery.search_index import Results
 
 # What callers of the archive use from the import pipeline.
-__all__ = ["Archive", "Article", "ImportResult", "collect_files", "parse_article", "parse_date"]
+__all__ = [
+    "Account",
+    "Archive",
+    "Article",
+    "ImportResult",
+    "collect_files",
+    "parse_article",
+    "parse_date",
+]
+
+
+def safe_name(filename: str) -> str:
+    """Return the last part of a client's file name, with no path, control characters or dots first.
+
+    The name is kept as data (``original_name``); it only ever names a file inside a fresh
+    temporary folder.
+    """
+    name = PureWindowsPath(PurePosixPath(filename or "").name).name
+    name = "".join(c for c in name if c.isprintable()).strip().lstrip(".")
+    return name[:200] or "upload"
 
 
 def parse_date(text: str) -> dt.date:
@@ -41,6 +62,9 @@ class Archive:
         self.config = config
         self.store = MediaStore(config["MEDIA_DIR"])
         self.catalog = Catalog(config["DATABASE_URL"])
+        self.accounts = Accounts(self.catalog)
+        self.browser = Browser(self.catalog)
+        self.editor = Editor(self.catalog, int(config["TRASH_DAYS"]))
         self.sizes: dict[str, int] = dict(config["DERIVATIVE_SIZES"])
         synonyms = Path(config["SYNONYMS"]) if config.get("SYNONYMS") else None
         self.indexer = Indexer(self.catalog, Path(config["INDEX_DIR"]), synonyms)
@@ -209,31 +233,6 @@ class Archive:
                 for event in q.events(session)
             ]
 
-    # ------------------------------------------------------------------------------------ users
-
-    def add_user(
-        self, username: str, role: str, password: str | None = None, person: str | None = None
-    ) -> User:
-        """Create a user with a role; the password is stored as a scrypt hash, never as given."""
-        username = username.strip()
-        if not re.fullmatch(r"[\w.@-]{1,100}", username):
-            raise InvalidInput(
-                f"a user name is letters, digits, '.', '@', '-' or '_': {username!r}"
-            )
-        if role not in USER_ROLES:
-            raise InvalidInput(f"unknown role {role!r} (one of {', '.join(USER_ROLES)})")
-        with self.catalog.transaction() as session:
-            if q.user_by_name(session, username):
-                raise Conflict(f"a user named {username!r} already exists")
-            user = User(
-                username=username,
-                role=role,
-                password_hash=generate_password_hash(password, "scrypt") if password else None,
-                person=person_for_name(session, person) if person else None,
-            )
-            session.add(user)
-        return user
-
     # ----------------------------------------------------------------------------------- import
 
     def import_files(
@@ -258,30 +257,72 @@ class Archive:
             on_result=on_result,
         )
 
+    def import_upload(
+        self,
+        save: Callable[[Path], None],
+        filename: str,
+        event_slug: str,
+        *,
+        photographer: str | None = None,
+        uploader: str | None = None,
+    ) -> ImportResult:
+        """Import one uploaded file: ``save`` writes it to the path given; the client's name is data."""
+        folder = self.store.temp_folder("upload")
+        try:
+            path = folder / safe_name(filename)
+            save(path)
+            [result] = self.import_files(
+                [path], event_slug, photographer=photographer, uploader=uploader
+            )
+            return result
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+
     # ----------------------------------------------------------------------------------- editing
 
     def edit_photo(
         self,
         photo_id: int,
         *,
+        user: str = "",
         caption: str | None = None,
         keywords: Sequence[str] | None = None,
         photographer: str | None = None,
+        event: str | None = None,
     ) -> dict[str, Any]:
-        """Change a photo's caption, keywords or photographer; the change reaches search at once."""
-        with self.catalog.transaction() as session:
-            photo = session.get(Photo, photo_id)
-            if photo is None:
-                raise NotFound(f"no photo with id {photo_id}")
-            if caption is not None:
-                photo.caption = caption.strip()
-            if keywords is not None:
-                photo.keywords = list(dict.fromkeys(k.strip() for k in keywords if k.strip()))
-            if photographer is not None:
-                named = photographer.strip()
-                photo.photographer = person_for_name(session, named) if named else None
+        """Change a photo's caption, keywords, photographer or event; recorded, and searchable at once."""
+        self.editor.edit(
+            photo_id,
+            user=user,
+            caption=caption,
+            keywords=keywords,
+            photographer=photographer,
+            event=event,
+        )
         self.indexer.sync()
         return self.photo(photo_id)
+
+    def delete_photo(self, photo_id: int, *, user: str = "") -> None:
+        """Move a photo to the trash (restorable for ``TRASH_DAYS``)."""
+        self.editor.delete(photo_id, user=user)
+        self.indexer.sync()
+
+    def restore_photo(self, photo_id: int, *, user: str = "") -> None:
+        """Bring a photo back from the trash."""
+        self.editor.restore(photo_id, user=user)
+        self.indexer.sync()
+
+    def purge_trash(self, now: dt.datetime | None = None) -> int:
+        """Delete for good the photos whose time in the trash is over, files included."""
+        expired = self.editor.expired(now)
+        for photo_id, sha, ext in expired:
+            self.editor.purge(photo_id)
+            self.store.remove(
+                self.store.original_path(sha, ext),
+                *(self.store.derived_path(name, sha) for name in self.sizes),
+            )
+        self.indexer.sync()
+        return len(expired)
 
     # ------------------------------------------------------------------------------------ search
 

@@ -442,10 +442,44 @@ def user_add(username: str, role: str, password: str | None, person: str | None)
     """Create a user with a role."""
     generated = password is None
     password = password or secrets.token_urlsafe(12)
-    _archive().add_user(username, role, password, person)
+    _archive().accounts.add(username, role, password, person)
     click.echo(f"user {username} ({role}) created")
     if generated:
         click.echo(f"password: {password}")
+
+
+@user_group.command("passwd")
+@click.argument("username")
+@click.password_option(help="The new password (asked twice when not given).")
+@with_appcontext
+@_domain_errors
+def user_passwd(username: str, password: str) -> None:
+    """Set a user's password."""
+    _archive().accounts.set_password(username, password)
+    click.echo(f"password of {username} changed")
+
+
+@user_group.command("list")
+@with_appcontext
+def user_list() -> None:
+    """List users and their roles."""
+    for account in _archive().accounts.all():
+        click.echo(f"{account.username}  {account.role}  {account.person or ''}".rstrip())
+
+
+@click.group("token")
+def token_group() -> None:
+    """Manage API tokens for scripts."""
+
+
+@token_group.command("create")
+@click.argument("username")
+@click.option("--name", default="", help="What the token is for (shown in lists).")
+@with_appcontext
+@_domain_errors
+def token_create(username: str, name: str) -> None:
+    """Create an API token for a user and print it (shown only this once)."""
+    click.echo(_archive().accounts.create_token(username, name))
 
 
 # ---------------------------------------------------------------------------------- derivatives
@@ -490,6 +524,20 @@ def demo_command() -> None:
     click.echo(f"Demo archive created: {', '.join(slugs)}")
 
 
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on.")
+@click.option("--threads", default=8, show_default=True, type=int, help="Worker threads.")
+@with_appcontext
+def serve_command(host: str, port: int, threads: int) -> None:
+    """Serve the gallery with waitress (production); ``flask --app gallery run`` is for development."""
+    from waitress import serve
+
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    click.echo(f"Gallery at http://{host}:{port}/  (Ctrl+C stops)")
+    serve(app, host=host, port=port, threads=threads, clear_untrusted_proxy_headers=True)
+
+
 def register_commands(app: Flask) -> None:
     """Add the gallery's commands to ``app.cli``."""
     for command in (
@@ -500,6 +548,8 @@ def register_commands(app: Flask) -> None:
         search_command,
         index_group,
         user_group,
+        token_group,
+        serve_command,
         derivatives_group,
         demo_command,
     ):

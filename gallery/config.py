@@ -21,7 +21,17 @@ DEFAULTS: dict[str, Any] = {
     "IMPORT_JOBS": 1,
     # A search synonym table; empty means the one shipped in gallery/synonyms.txt.
     "SYNONYMS": "",
+    # Signs session cookies; empty means a random key kept in <MEDIA_DIR>/secret_key.
     "SECRET_KEY": "",
+    # Largest upload, in bytes (one request per file); a bigger file is answered 413.
+    "MAX_CONTENT_LENGTH": 300 * 1024 * 1024,
+    # Set to 1 when the gallery is served over HTTPS, so session cookies never travel in clear.
+    "SESSION_COOKIE_SECURE": False,
+    # Failed sign-ins allowed per user name and address within LOGIN_WINDOW seconds.
+    "LOGIN_ATTEMPTS": 5,
+    "LOGIN_WINDOW": 600,
+    # Days a deleted photo stays restorable in the trash.
+    "TRASH_DAYS": 30,
 }
 
 ENV_PREFIX = "GALLERY_"
@@ -35,8 +45,14 @@ def load_config(
     config = dict(DEFAULTS)
     for key, default in DEFAULTS.items():
         raw = environ.get(ENV_PREFIX + key)
-        if raw is not None:
-            config[key] = type(default)(raw) if isinstance(default, int) else raw
+        if raw is None:
+            continue
+        if isinstance(default, bool):
+            config[key] = raw.strip().lower() in ("1", "true", "yes", "on")
+        elif isinstance(default, int):
+            config[key] = int(raw)
+        else:
+            config[key] = raw
     config.update(overrides or {})
     return resolve(config)
 

@@ -12,6 +12,8 @@ import hashlib
 import logging
 import os
 import re
+import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
@@ -124,16 +126,27 @@ class MediaStore:
         for path in paths:
             path.unlink(missing_ok=True)
 
+    def temp_folder(self, kind: str) -> Path:
+        """Create and return a private temporary folder, swept if this process dies."""
+        self.tmp.mkdir(parents=True, exist_ok=True)
+        return Path(tempfile.mkdtemp(prefix=f"{os.getpid()}-{kind}-", dir=self.tmp))
+
     def sweep(self) -> int:
         """Remove temp files left by processes that no longer run; return how many."""
         removed = 0
         if not self.tmp.is_dir():
             return 0
-        for path in self.tmp.glob("*.part"):
+        for path in self.tmp.iterdir():
             pid = path.name.split("-", 1)[0]
-            if pid.isdigit() and not _pid_alive(int(pid)):
+            if not pid.isdigit() or _pid_alive(int(pid)):
+                continue
+            if path.suffix == ".part":
                 path.unlink(missing_ok=True)
-                removed += 1
+            elif path.is_dir() and "-upload-" in path.name:
+                shutil.rmtree(path, ignore_errors=True)  # an upload being imported when killed
+            else:
+                continue
+            removed += 1
         if removed:
             log.info("removed %s temp files left by interrupted imports", removed)
         return removed

@@ -8,8 +8,10 @@ from pathlib import Path
 
 import pytest
 from PIL import Image
+from sqlalchemy import text
 
 from gallery.archive import Archive
+from gallery.catalog import User
 from gallery.errors import Conflict, InvalidInput, NotFound
 from tests.conftest import media_files
 from tests.imagegen import (
@@ -143,7 +145,7 @@ def test_photographer_from_metadata_resolves_to_one_person(
 
 
 def test_uploader_is_the_last_resort(archive: Archive, event: str, tmp_path: Path) -> None:
-    archive.add_user("liman", "photographer", "pw-123456", person="李满桂")
+    archive.accounts.add("liman", "photographer", "pw-123456", person="李满桂")
     [result] = archive.import_files([photo(tmp_path / "a.jpg")], event, uploader="liman")
     record = archive.photo(result.photo_id)
     assert (record["photographer"], record["uploader"]) == ("李满桂", "liman")
@@ -185,14 +187,28 @@ def test_events_slugs_and_credits(archive: Archive) -> None:
 
 
 def test_users(archive: Archive) -> None:
-    user = archive.add_user("admin", "admin", "s3cret-pass")
-    assert user.password_hash.startswith("scrypt:")
+    accounts = archive.accounts
+    user = accounts.add("admin", "admin", "s3cret-pass")
+    with archive.catalog.reading() as session:
+        assert session.get(User, user.id).password_hash.startswith("scrypt:")
     with pytest.raises(Conflict):
-        archive.add_user("admin", "viewer")
+        accounts.add("admin", "viewer")
     with pytest.raises(InvalidInput):
-        archive.add_user("eve", "superuser")
+        accounts.add("eve", "superuser")
     with pytest.raises(InvalidInput):
-        archive.add_user("../x", "viewer")
+        accounts.add("../x", "viewer")
+    with pytest.raises(InvalidInput):
+        accounts.add("short", "viewer", "1234567")
+    assert accounts.authenticate("admin", "s3cret-pass") == user
+    assert accounts.authenticate("admin", "wrong-pass") is None
+    assert accounts.authenticate("nobody", "s3cret-pass") is None
+    assert accounts.authenticate("short", "") is None
+    accounts.add("nopass", "viewer")
+    assert accounts.authenticate("nopass", "") is None  # no password set: cannot sign in
+    token = accounts.create_token("admin", "backup script")
+    assert accounts.for_token(token) == user and accounts.for_token(token + "x") is None
+    with archive.catalog.reading() as session:
+        assert token not in str(session.execute(text("select token_hash from api_token")).all())
 
 
 def test_rebuild_derivatives(archive: Archive, event: str, tmp_path: Path) -> None:

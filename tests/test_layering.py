@@ -25,8 +25,22 @@ ALLOWED = {
     "ingest": BASE | PARTS,
     "indexing": BASE | PARTS,
     "people": BASE | PARTS,
+    "accounts": BASE | PARTS | {"people"},
+    "editing": BASE | PARTS | {"people"},
+    "browsing": BASE | PARTS,
     "importer": BASE | PARTS | {"ingest", "indexing", "people"},
-    "archive": BASE | PARTS | {"article", "indexing", "importer", "people", "press_pack"},
+    "archive": BASE
+    | PARTS
+    | {
+        "accounts",
+        "article",
+        "browsing",
+        "editing",
+        "indexing",
+        "importer",
+        "people",
+        "press_pack",
+    },
     "demo": BASE | PARTS | {"archive"},
     "cli": BASE | PARTS | {"archive", "demo", "__init__"},
     "views": BASE | PARTS | {"archive", "views", "__init__"},
@@ -46,6 +60,10 @@ OWNERS = {
     "opencc": {"text"},
     "rjieba": {"text"},
     "pypinyin": {"text"},
+    "flask_login": {"__init__", "views"},
+    "flask_wtf": {"__init__", "views"},
+    "flask_babel": {"__init__", "views"},
+    "waitress": {"cli"},
 }
 
 

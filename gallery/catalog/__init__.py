@@ -2,11 +2,23 @@
 
 from gallery.catalog import queries
 from gallery.catalog.db import Catalog
-from gallery.catalog.models import CREDIT_ROLES, USER_ROLES, Credit, Event, Person, Photo, User
+from gallery.catalog.models import (
+    CREDIT_ROLES,
+    USER_ROLES,
+    ApiToken,
+    Change,
+    Credit,
+    Event,
+    Person,
+    Photo,
+    User,
+)
 
 __all__ = [
     "CREDIT_ROLES",
     "USER_ROLES",
+    "ApiToken",
+    "Change",
     "Catalog",
     "Credit",
     "Event",

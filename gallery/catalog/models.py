@@ -144,6 +144,8 @@ class Photo(Base):
     # Every tag read, as printable text, for the photo page.
     tags: Mapped[dict[str, Any]] = mapped_column(default=dict)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    # Set when an admin deletes the photo: it waits in the trash, restorable, until purged.
+    deleted_at: Mapped[dt.datetime | None] = mapped_column(index=True)
 
     event: Mapped[Event] = relationship()
     photographer: Mapped[Person | None] = relationship()
@@ -157,6 +159,37 @@ class Photo(Base):
         micro = self.taken_local.microsecond
         spec = "seconds" if not micro else "milliseconds" if micro % 1000 == 0 else "microseconds"
         return self.taken_local.isoformat(timespec=spec) + (self.taken_offset or "")
+
+
+class ApiToken(Base):
+    """A token a script sends as ``Authorization: Bearer``; only its SHA-256 is stored."""
+
+    __tablename__ = "api_token"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(100), default="")
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    last_used_at: Mapped[dt.datetime | None]
+
+    user: Mapped[User] = relationship()
+
+
+class Change(Base):
+    """One recorded change: who changed what, when, from which value to which."""
+
+    __tablename__ = "change"
+    __table_args__ = (Index("ix_change_entity", "entity", "entity_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    username: Mapped[str] = mapped_column(String(100), default="")
+    entity: Mapped[str] = mapped_column(String(10))
+    entity_id: Mapped[int]
+    action: Mapped[str] = mapped_column(String(20))
+    # field → [before, after]
+    details: Mapped[dict[str, Any]] = mapped_column(default=dict)
 
 
 class SearchOutbox(Base):

@@ -5,7 +5,16 @@ from __future__ import annotations
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, selectinload
 
-from gallery.catalog.models import Credit, Event, Person, Photo, SearchOutbox, User
+from gallery.catalog.models import (
+    ApiToken,
+    Change,
+    Credit,
+    Event,
+    Person,
+    Photo,
+    SearchOutbox,
+    User,
+)
 from gallery.errors import NotFound
 
 
@@ -52,6 +61,7 @@ def photos(session: Session, event_id: int | None = None) -> list[Photo]:
             selectinload(Photo.photographer),
             selectinload(Photo.uploader),
         )
+        .where(Photo.deleted_at.is_(None))
         .order_by(Photo.event_id, Photo.taken_local, Photo.id)
     )
     if event_id is not None:
@@ -61,7 +71,8 @@ def photos(session: Session, event_id: int | None = None) -> list[Photo]:
 
 def photo_counts(session: Session) -> dict[int, int]:
     """Return the number of photos of each event, by event id."""
-    rows = session.execute(select(Photo.event_id, func.count()).group_by(Photo.event_id))
+    query = select(Photo.event_id, func.count()).where(Photo.deleted_at.is_(None))
+    rows = session.execute(query.group_by(Photo.event_id))
     return {event_id: count for event_id, count in rows}
 
 
@@ -104,10 +115,10 @@ def credited_event_ids(session: Session, person_ids) -> set[int]:
 
 
 def photos_by_id(session: Session, ids) -> list[Photo]:
-    """Return the photos with these ids, with what a search document needs loaded."""
+    """Return the photos with these ids (not in the trash), with what a search document needs."""
     query = (
         select(Photo)
-        .where(Photo.id.in_(ids))
+        .where(Photo.id.in_(ids), Photo.deleted_at.is_(None))
         .options(
             selectinload(Photo.event).selectinload(Event.credits).selectinload(Credit.person),
             selectinload(Photo.photographer),
@@ -126,4 +137,80 @@ def events_by_id(session: Session, ids) -> list[Event]:
 
 def all_ids(session: Session) -> tuple[list[int], list[int]]:
     """Return the ids of every photo and every event."""
-    return list(session.scalars(select(Photo.id))), list(session.scalars(select(Event.id)))
+    photo_ids = session.scalars(select(Photo.id).where(Photo.deleted_at.is_(None)))
+    return list(photo_ids), list(session.scalars(select(Event.id)))
+
+
+def users(session: Session) -> list[User]:
+    """Return every user, by name."""
+    return list(session.scalars(select(User).order_by(User.username)))
+
+
+def token_by_hash(session: Session, token_hash: str) -> ApiToken | None:
+    """Return the API token with this hash."""
+    return session.scalar(select(ApiToken).where(ApiToken.token_hash == token_hash))
+
+
+def trashed(session: Session) -> list[Photo]:
+    """Return the photos in the trash, newest deletion first."""
+    query = select(Photo).where(Photo.deleted_at.is_not(None)).options(selectinload(Photo.event))
+    return list(session.scalars(query.order_by(Photo.deleted_at.desc())))
+
+
+def changes(session: Session, entity: str, entity_id: int) -> list[Change]:
+    """Return the recorded changes of one thing, oldest first."""
+    query = select(Change).where(Change.entity == entity, Change.entity_id == entity_id)
+    return list(session.scalars(query.order_by(Change.id)))
+
+
+def event_covers(session: Session) -> dict[int, Photo]:
+    """Return each event's cover: its first photo taken."""
+    order = func.row_number().over(
+        partition_by=Photo.event_id, order_by=(Photo.taken_local, Photo.id)
+    )
+    ranked = select(Photo.id, order.label("n")).where(Photo.deleted_at.is_(None)).subquery()
+    query = (
+        select(Photo)
+        .join(ranked, Photo.id == ranked.c.id)
+        .where(ranked.c.n == 1)
+        .options(selectinload(Photo.event), selectinload(Photo.photographer))
+    )
+    return {photo.event_id: photo for photo in session.scalars(query)}
+
+
+def event_photo_ids(session: Session, event_id: int) -> list[int]:
+    """Return the ids of an event's photos in the order they were taken."""
+    query = select(Photo.id).where(Photo.event_id == event_id, Photo.deleted_at.is_(None))
+    return list(session.scalars(query.order_by(Photo.taken_local, Photo.id)))
+
+
+def recent_photos(session: Session, limit: int) -> list[Photo]:
+    """Return the photos added last, newest first."""
+    query = (
+        select(Photo)
+        .where(Photo.deleted_at.is_(None))
+        .options(selectinload(Photo.event), selectinload(Photo.photographer))
+        .order_by(Photo.id.desc())
+        .limit(limit)
+    )
+    return list(session.scalars(query))
+
+
+def person(session: Session, person_id: int) -> Person:
+    """Return the person with this id, or raise NotFound."""
+    found = session.get(Person, person_id)
+    if found is None:
+        raise NotFound(f"no person with id {person_id}")
+    return found
+
+
+def photos_by_photographer(session: Session, person_id: int) -> list[Photo]:
+    """Return a photographer's photos, newest event first, in the order taken within each."""
+    query = (
+        select(Photo)
+        .join(Photo.event)
+        .where(Photo.photographer_id == person_id, Photo.deleted_at.is_(None))
+        .options(selectinload(Photo.event), selectinload(Photo.photographer))
+        .order_by(Event.start_date.desc(), Photo.event_id, Photo.taken_local, Photo.id)
+    )
+    return list(session.scalars(query))

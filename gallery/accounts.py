@@ -1,0 +1,159 @@
+"""Users, passwords, roles and API tokens: who may sign in, and what each role may do."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import re
+import secrets
+
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from gallery.catalog import USER_ROLES, ApiToken, Catalog, User
+from gallery.catalog import queries as q
+from gallery.catalog.models import utcnow
+from gallery.errors import Conflict, InvalidInput, NotFound
+from gallery.people import person_for_name
+
+#: What each role may do. Staff (admin, editor, photographer) see originals, GPS and the tag dump.
+PERMISSIONS: dict[str, frozenset[str]] = {
+    "admin": frozenset(
+        {"view", "upload", "edit", "credit", "delete", "curate", "original", "staff", "users"}
+    ),
+    "editor": frozenset({"view", "upload", "edit", "credit", "curate", "original", "staff"}),
+    "photographer": frozenset({"view", "upload", "edit_own", "original", "staff"}),
+    "viewer": frozenset({"view"}),
+}
+assert set(PERMISSIONS) == set(USER_ROLES)
+
+# A dummy hash checked when the user does not exist, so a wrong name takes as long as a wrong
+# password and sign-in time does not tell which names exist.
+_DUMMY_HASH = generate_password_hash(secrets.token_hex(8), "scrypt")
+
+
+@dataclasses.dataclass(frozen=True)
+class Account:
+    """A signed-in user as the views see it: no password hash, just who and what role."""
+
+    id: int
+    username: str
+    role: str
+    person: str | None
+
+    def can(self, permission: str) -> bool:
+        """Tell whether this user's role grants ``permission``."""
+        return permission in PERMISSIONS[self.role]
+
+
+def _account(user: User) -> Account:
+    """Return the view of a user row."""
+    return Account(
+        user.id, user.username, user.role, user.person.display_name if user.person else None
+    )
+
+
+def _token_hash(token: str) -> str:
+    """Return the stored form of an API token (tokens are random, so a plain SHA-256 suffices)."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class Accounts:
+    """The users of one catalogue."""
+
+    def __init__(self, catalog: Catalog) -> None:
+        self.catalog = catalog
+
+    def add(
+        self, username: str, role: str, password: str | None = None, person: str | None = None
+    ) -> Account:
+        """Create a user with a role; the password is stored as a scrypt hash, never as given."""
+        username = username.strip()
+        if not re.fullmatch(r"[\w.@-]{1,100}", username):
+            raise InvalidInput(
+                f"a user name is letters, digits, '.', '@', '-' or '_': {username!r}"
+            )
+        self._check_role(role)
+        if password is not None:
+            self._check_password(password)
+        with self.catalog.transaction() as session:
+            if q.user_by_name(session, username):
+                raise Conflict(f"a user named {username!r} already exists")
+            user = User(
+                username=username,
+                role=role,
+                password_hash=generate_password_hash(password, "scrypt") if password else None,
+                person=person_for_name(session, person) if person else None,
+            )
+            session.add(user)
+            session.flush()
+            return _account(user)
+
+    @staticmethod
+    def _check_role(role: str) -> None:
+        """Raise InvalidInput unless ``role`` is one of the user roles."""
+        if role not in USER_ROLES:
+            raise InvalidInput(f"unknown role {role!r} (one of {', '.join(USER_ROLES)})")
+
+    @staticmethod
+    def _check_password(password: str) -> None:
+        """Raise InvalidInput for a password too short to protect anything."""
+        if len(password) < 8:
+            raise InvalidInput("a password has at least 8 characters")
+
+    def authenticate(self, username: str, password: str) -> Account | None:
+        """Return the account when the password is right, else None (in the same time either way)."""
+        with self.catalog.reading() as session:
+            user = q.user_by_name(session, username.strip())
+            stored = user.password_hash if user and user.password_hash else _DUMMY_HASH
+            if check_password_hash(stored, password) and user and user.password_hash:
+                return _account(user)
+            return None
+
+    def get(self, user_id: int) -> Account | None:
+        """Return the account with this id, or None when it is gone."""
+        with self.catalog.reading() as session:
+            user = session.get(User, user_id)
+            return _account(user) if user else None
+
+    def all(self) -> list[Account]:
+        """Return every account, by name."""
+        with self.catalog.reading() as session:
+            return [_account(u) for u in q.users(session)]
+
+    def set_password(self, username: str, password: str) -> None:
+        """Replace a user's password."""
+        self._check_password(password)
+        with self.catalog.transaction() as session:
+            user = self._require(session, username)
+            user.password_hash = generate_password_hash(password, "scrypt")
+
+    def set_role(self, username: str, role: str) -> None:
+        """Change a user's role."""
+        self._check_role(role)
+        with self.catalog.transaction() as session:
+            self._require(session, username).role = role
+
+    @staticmethod
+    def _require(session, username: str) -> User:
+        """Return the user named ``username`` or raise NotFound."""
+        user = q.user_by_name(session, username)
+        if user is None:
+            raise NotFound(f"no user named {username!r}")
+        return user
+
+    def create_token(self, username: str, name: str = "") -> str:
+        """Create an API token for a user and return it; it is shown once and stored hashed."""
+        token = "gal_" + secrets.token_urlsafe(32)
+        with self.catalog.transaction() as session:
+            user = self._require(session, username)
+            session.add(ApiToken(user=user, name=name.strip()[:100], token_hash=_token_hash(token)))
+        return token
+
+    def for_token(self, token: str) -> Account | None:
+        """Return the account an API token belongs to, or None."""
+        with self.catalog.transaction() as session:
+            row = q.token_by_hash(session, _token_hash(token))
+            if row is None:
+                return None
+            row.last_used_at = utcnow()
+            return _account(row.user)

@@ -1,0 +1,127 @@
+"""Changing what staff wrote about photos, with a record of every change, and the trash."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from gallery.catalog import Catalog, Change, Photo
+from gallery.catalog import queries as q
+from gallery.catalog.models import utcnow
+from gallery.errors import NotFound
+from gallery.people import person_for_name
+
+
+def _require_photo(session: Any, photo_id: int, *, trashed: bool = False) -> Photo:
+    """Return the photo with this id (in the trash or not, as asked), or raise NotFound."""
+    photo = session.get(Photo, photo_id)
+    if photo is None or (photo.deleted_at is not None) != trashed:
+        where = "in the trash" if trashed else "in the archive"
+        raise NotFound(f"no photo with id {photo_id} {where}")
+    return photo
+
+
+class Editor:
+    """Edits, deletions and restorations of photos; each one leaves a :class:`Change` row."""
+
+    def __init__(self, catalog: Catalog, trash_days: int) -> None:
+        self.catalog = catalog
+        self.trash_days = trash_days
+
+    def edit(
+        self,
+        photo_id: int,
+        *,
+        user: str = "",
+        caption: str | None = None,
+        keywords: Sequence[str] | None = None,
+        photographer: str | None = None,
+        event: str | None = None,
+    ) -> None:
+        """Change a photo's caption, keywords, photographer or event, recording before and after."""
+        with self.catalog.transaction() as session:
+            photo = _require_photo(session, photo_id)
+            before = _editable(photo)
+            if caption is not None:
+                photo.caption = caption.strip()
+            if keywords is not None:
+                photo.keywords = list(dict.fromkeys(k.strip() for k in keywords if k.strip()))
+            if photographer is not None:
+                named = photographer.strip()
+                photo.photographer = person_for_name(session, named) if named else None
+            if event is not None and event != photo.event.slug:
+                photo.event = q.require_event(session, event)
+            after = _editable(photo)
+            details = {k: [before[k], after[k]] for k in before if before[k] != after[k]}
+            if details:
+                session.add(
+                    Change(
+                        username=user,
+                        entity="photo",
+                        entity_id=photo_id,
+                        action="edit",
+                        details=details,
+                    )
+                )
+
+    def delete(self, photo_id: int, *, user: str = "") -> None:
+        """Move a photo to the trash: gone from pages and search, restorable for ``trash_days``."""
+        with self.catalog.transaction() as session:
+            photo = _require_photo(session, photo_id)
+            photo.deleted_at = utcnow()
+            session.add(Change(username=user, entity="photo", entity_id=photo_id, action="delete"))
+
+    def restore(self, photo_id: int, *, user: str = "") -> None:
+        """Bring a photo back from the trash."""
+        with self.catalog.transaction() as session:
+            photo = _require_photo(session, photo_id, trashed=True)
+            photo.deleted_at = None
+            session.add(Change(username=user, entity="photo", entity_id=photo_id, action="restore"))
+
+    def trash(self) -> list[dict[str, Any]]:
+        """Return the photos in the trash, newest deletion first, with when each will be purged."""
+        keep = dt.timedelta(days=self.trash_days)
+        with self.catalog.reading() as session:
+            return [
+                {
+                    "id": p.id,
+                    "sha256": p.sha256,
+                    "caption": p.caption,
+                    "event": p.event.title,
+                    "deleted_at": p.deleted_at,
+                    "purge_after": p.deleted_at + keep,
+                }
+                for p in q.trashed(session)
+            ]
+
+    def expired(self, now: dt.datetime | None = None) -> list[tuple[int, str, str]]:
+        """Return (id, sha256, ext) of trashed photos past their ``trash_days``."""
+        limit = (now or utcnow()) - dt.timedelta(days=self.trash_days)
+        with self.catalog.reading() as session:
+            return [(p.id, p.sha256, p.ext) for p in q.trashed(session) if p.deleted_at <= limit]
+
+    def purge(self, photo_id: int) -> None:
+        """Remove a trashed photo's catalogue row for good (its files are the caller's)."""
+        with self.catalog.transaction() as session:
+            photo = _require_photo(session, photo_id, trashed=True)
+            session.add(Change(entity="photo", entity_id=photo_id, action="purge"))
+            session.delete(photo)
+
+    def history(self, photo_id: int) -> list[dict[str, Any]]:
+        """Return the recorded changes of a photo, oldest first."""
+        with self.catalog.reading() as session:
+            return [
+                {"at": c.at, "user": c.username, "action": c.action, "details": c.details}
+                for c in q.changes(session, "photo", photo_id)
+            ]
+
+
+def _editable(photo: Photo) -> dict[str, Any]:
+    """Return the fields staff may change, as comparable values."""
+    return {
+        "caption": photo.caption,
+        "keywords": list(photo.keywords),
+        "photographer": photo.photographer.display_name if photo.photographer else None,
+        "event": photo.event.slug,
+    }
