@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test bench lint format clean
+.PHONY: run test bench lint format clean translations
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,13 @@ bench: $(VENV)/.bench
 lint: $(VENV)/.installed
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+# After changing user-facing text: extract it, merge it into the Chinese catalogue, translate the
+# new entries in messages.po, then run this again to compile.
+translations: $(VENV)/.installed
+	$(BIN)/pybabel extract -F babel.cfg -o gallery/translations/messages.pot .
+	$(BIN)/pybabel update -i gallery/translations/messages.pot -d gallery/translations -l zh --no-fuzzy-matching
+	$(BIN)/pybabel compile -d gallery/translations -l zh
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .ruff_cache

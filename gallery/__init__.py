@@ -6,11 +6,10 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, jsonify
+from flask import Flask
 
 from gallery.archive import Archive
 from gallery.config import load_config
-from gallery.errors import GalleryError
 
 
 def _template_folder() -> str:
@@ -20,20 +19,17 @@ def _template_folder() -> str:
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
-    """Create the gallery app: settings, then the archive, then commands and error handlers."""
+    """Create the gallery app: settings, then the archive, then commands and the web interface."""
     app = Flask(__name__, template_folder=_template_folder())
     app.config.update(load_config(test_config))
     archive = Archive(app.config).open()
     app.extensions["gallery"] = archive
 
     from gallery.cli import register_commands
+    from gallery.views import init_app
 
     register_commands(app)
-
-    @app.errorhandler(GalleryError)
-    def gallery_error(error: GalleryError):
-        return jsonify(error=str(error)), error.status
-
+    init_app(app)
     return app
 
 

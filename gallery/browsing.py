@@ -23,6 +23,7 @@ def card(photo: Photo) -> dict[str, Any]:
         "width": photo.width,
         "height": photo.height,
         "caption": photo.caption,
+        "keywords": list(photo.keywords),
         "photographer": photo.photographer.display_name if photo.photographer else "",
         "photographer_id": photo.photographer_id,
         "taken_at": photo.taken_at,
@@ -97,6 +98,11 @@ class Browser:
                 for e in reversed(q.events(session))
             ]
 
+    def cards(self, ids: list[int]) -> dict[int, dict[str, Any]]:
+        """Return the cards of these photos by id (search results show them)."""
+        with self.catalog.reading() as session:
+            return {p.id: card(p) for p in q.photos_by_id(session, ids)} if ids else {}
+
     def recent(self, limit: int = 12) -> list[dict[str, Any]]:
         """Return the photos added last."""
         with self.catalog.reading() as session:
@@ -119,7 +125,6 @@ class Browser:
             data = {
                 **card(photo),
                 "event": event_info(photo.event),
-                "keywords": list(photo.keywords),
                 "camera": " ".join(_unique([photo.camera_make, photo.camera_model])),
                 "lens": photo.lens,
                 "exposure_time": photo.exposure_time,

@@ -1,0 +1,175 @@
+"""The JSON API (``/api/v1``) for scripts and for the pages' own scripts.
+
+Scripts send ``Authorization: Bearer <token>`` (``gallery token create``); pages send their session
+cookie and the CSRF token in ``X-CSRFToken``. Every endpoint checks the role's permission.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any
+
+from flask import Blueprint, abort, jsonify, request, url_for
+
+from gallery.archive import parse_date
+from gallery.errors import InvalidInput
+from gallery.views import account, archive, csrf, require
+from gallery.views.browse import may_edit, split_keywords
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+
+@bp.before_request
+def check_csrf_for_sessions() -> None:
+    """Session users must send the CSRF token on changes; bearer tokens cannot be forged by a page."""
+    if request.method not in ("GET", "HEAD", "OPTIONS") and not request.headers.get(
+        "Authorization", ""
+    ).startswith("Bearer "):
+        csrf.protect()
+
+
+def photo_links(card: dict[str, Any]) -> dict[str, Any]:
+    """Return a photo card with the URLs of its page and images."""
+    sha = card["sha256"]
+    return {
+        **card,
+        "url": url_for("browse.photo", photo_id=card["id"]),
+        "thumb": url_for("media.derivative", size="thumb", sha256=sha),
+        "display": url_for("media.derivative", size="display", sha256=sha),
+    }
+
+
+def _json_body() -> dict[str, Any]:
+    """Return the request's JSON object, or raise InvalidInput."""
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise InvalidInput("expected a JSON object")
+    return body
+
+
+@bp.get("/events")
+@require("view")
+def events() -> Any:
+    """List events, newest first, with counts and credits."""
+    return jsonify(events=list(reversed(archive().event_summaries())))
+
+
+@bp.post("/events")
+@require("upload")
+def create_event() -> Any:
+    """Create an event: {"title", "date", "kind"?, "place"?}."""
+    body = _json_body()
+    event = archive().add_event(
+        str(body.get("title", "")),
+        str(body.get("kind", "")),
+        parse_date(str(body.get("date", ""))),
+        place=str(body.get("place", "")),
+    )
+    return jsonify(archive().event(event.slug)), 201
+
+
+@bp.get("/events/<slug>")
+@require("view")
+def event(slug: str) -> Any:
+    """Return an event with its photos."""
+    shown = archive().browser.event(slug)
+    shown["photos"] = [photo_links(c) for c in shown["photos"]]
+    return jsonify(shown)
+
+
+@bp.get("/photos/<int:photo_id>")
+@require("view")
+def photo(photo_id: int) -> Any:
+    """Return a photo; GPS, the tag dump and the file name only to staff."""
+    me = account()
+    return jsonify(photo_links(archive().browser.photo(photo_id, staff=me.can("staff"))))
+
+
+@bp.patch("/photos/<int:photo_id>")
+@require("view")
+def edit_photo(photo_id: int) -> Any:
+    """Change {"caption", "keywords" (list or text), "photographer", "event"} of a photo."""
+    me = account()
+    gallery = archive()
+    if not may_edit(me, gallery.browser.photo(photo_id, staff=True)):
+        abort(403)
+    body = _json_body()
+    keywords = body.get("keywords")
+    if isinstance(keywords, str):
+        keywords = split_keywords(keywords)
+    if body.get("event") is not None and not me.can("edit"):
+        abort(403)
+    gallery.edit_photo(
+        photo_id,
+        user=me.username,
+        caption=body.get("caption"),
+        keywords=keywords,
+        photographer=body.get("photographer"),
+        event=body.get("event"),
+    )
+    return jsonify(photo_links(gallery.browser.photo(photo_id, staff=me.can("staff"))))
+
+
+@bp.delete("/photos/<int:photo_id>")
+@require("delete")
+def delete_photo(photo_id: int) -> Any:
+    """Move a photo to the trash."""
+    archive().delete_photo(photo_id, user=account().username)
+    return "", 204
+
+
+@bp.post("/photos")
+@require("upload")
+def upload() -> Any:
+    """Import one file (multipart ``file``, ``event``, optional ``photographer``).
+
+    Answers 201 imported, 200 duplicate (with the photo already held) or 422 failed (the reason).
+    """
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        raise InvalidInput("no file in the request (multipart field 'file')")
+    slug = request.form.get("event", "")
+    if not slug:
+        raise InvalidInput("no event chosen")
+    result = archive().import_upload(
+        upload.save,
+        upload.filename,
+        slug,
+        photographer=request.form.get("photographer", "").strip() or None,
+        uploader=account().username,
+    )
+    answer: dict[str, Any] = {
+        "filename": upload.filename,
+        "status": result.status,
+        "photo_id": result.photo_id,
+        "error": result.error,
+    }
+    if result.photo_id is not None:
+        card = archive().browser.cards([result.photo_id]).get(result.photo_id)
+        answer["photo"] = photo_links(card) if card else None
+    status = {"imported": 201, "duplicate": 200}.get(result.status, 422)
+    return jsonify(answer), status
+
+
+@bp.get("/search")
+@require("view")
+def search() -> Any:
+    """Search: q, event, sort (relevance, date, date-asc), page, per_page (≤ 100)."""
+    args = request.args
+    per_page = min(100, max(1, args.get("per_page", 20, type=int) or 20))
+    results = archive().search(
+        args.get("q", ""),
+        event=args.get("event") or None,
+        sort=args.get("sort", "relevance"),
+        page=max(1, args.get("page", 1, type=int) or 1),
+        per_page=per_page,
+    )
+    cards = archive().browser.cards([h.photo_id for h in results.hits])
+    hits = [
+        {
+            **asdict(hit),
+            **({"photo": photo_links(cards[hit.photo_id])} if hit.photo_id in cards else {}),
+        }
+        for hit in results.hits
+    ]
+    return jsonify(total=results.total, hits=hits, facets=results.facets, events=results.events)

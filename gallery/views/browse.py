@@ -1,0 +1,113 @@
+"""Browsing: the home page's timeline, event pages, photo pages, people; editing a photo."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+
+from gallery.views import SignedIn, account, archive, require
+
+bp = Blueprint("browse", __name__)
+_KEYWORD_SEPARATORS = re.compile(r"[,，、;；\n]+")
+
+
+def may_edit(user: SignedIn | None, photo: dict[str, Any]) -> bool:
+    """Tell whether ``user`` may change this photo: editors any, photographers their uploads."""
+    if user is None:
+        return False
+    return user.can("edit") or (user.can("edit_own") and photo.get("uploader") == user.username)
+
+
+def split_keywords(text: str) -> list[str]:
+    """Split keywords typed in one box: commas (either width), 、 or semicolons separate them."""
+    return [k.strip() for k in _KEYWORD_SEPARATORS.split(text) if k.strip()]
+
+
+@bp.get("/")
+@require("view")
+def home() -> Any:
+    """Show the search box, events on a timeline by year, and recent uploads."""
+    gallery = archive()
+    return render_template(
+        "browse/home.html", years=gallery.browser.timeline(), recent=gallery.browser.recent(12)
+    )
+
+
+@bp.get("/events/<slug>")
+@require("view")
+def event(slug: str) -> Any:
+    """Show an event: its story, credit line and a grid of its photos."""
+    return render_template("browse/event.html", event=archive().browser.event(slug))
+
+
+@bp.get("/events/<slug>/press-pack.zip")
+@require("original")
+def press_pack(slug: str) -> Any:
+    """Download the event's press pack: display-size photos and captions.txt, in a ZIP."""
+    gallery = archive()
+    folder = gallery.store.temp_folder("pack")
+    path, _count = gallery.export_pack(slug, folder / f"{slug}.zip")
+    stream = path.open("rb")
+    path.unlink()  # the open handle keeps the data; nothing stays on disk after the answer
+    folder.rmdir()
+    return send_file(
+        stream, mimetype="application/zip", as_attachment=True, download_name=f"{slug}.zip"
+    )
+
+
+@bp.get("/photos/<int:photo_id>")
+@require("view")
+def photo(photo_id: int) -> Any:
+    """Show one photo: display size, caption, credit, neighbours and its metadata."""
+    me = account()
+    shown = archive().browser.photo(photo_id, staff=me.can("staff"))
+    editable = may_edit(me, shown)
+    return render_template(
+        "browse/photo.html",
+        photo=shown,
+        editable=editable,
+        events=archive().browser.event_choices() if editable and me.can("edit") else [],
+        history=archive().editor.history(photo_id) if me.can("staff") else [],
+    )
+
+
+@bp.post("/photos/<int:photo_id>/edit")
+@require("view")
+def edit_photo(photo_id: int) -> Any:
+    """Save a photo's caption, keywords, photographer and (for editors) event."""
+    me = account()
+    gallery = archive()
+    if not may_edit(me, gallery.browser.photo(photo_id, staff=True)):
+        abort(403)
+    form = request.form
+    gallery.edit_photo(
+        photo_id,
+        user=me.username,
+        caption=form.get("caption"),
+        keywords=split_keywords(form["keywords"]) if "keywords" in form else None,
+        photographer=form.get("photographer"),
+        event=form.get("event") if me.can("edit") and form.get("event") else None,
+    )
+    flash(_("Saved."), "ok")
+    return redirect(url_for("browse.photo", photo_id=photo_id))
+
+
+@bp.post("/photos/<int:photo_id>/delete")
+@require("delete")
+def delete_photo(photo_id: int) -> Any:
+    """Move a photo to the trash and go back to its event."""
+    gallery = archive()
+    slug = gallery.browser.photo(photo_id, staff=True)["event"]["slug"]
+    gallery.delete_photo(photo_id, user=account().username)
+    flash(_("Moved to the trash. An admin can restore it there."), "ok")
+    return redirect(url_for("browse.event", slug=slug))
+
+
+@bp.get("/people/<int:person_id>")
+@require("view")
+def person(person_id: int) -> Any:
+    """Show every photo a photographer took."""
+    return render_template("browse/person.html", person=archive().browser.person(person_id))
