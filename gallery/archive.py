@@ -11,7 +11,7 @@ from typing import Any
 
 from gallery import images
 from gallery.accounts import Account, Accounts
-from gallery.article import Article, parse_article
+from gallery.article import Article, parse_article, split_names
 from gallery.browsing import Browser
 from gallery.catalog import CREDIT_ROLES, Catalog, Credit, Event, Photo
 from gallery.catalog import queries as q
@@ -33,6 +33,7 @@ __all__ = [
     "collect_files",
     "parse_article",
     "parse_date",
+    "split_names",
 ]
 
 

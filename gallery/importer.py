@@ -100,7 +100,13 @@ class Importer:
                 on_result(result)
 
         # The archive's own folder is never imported into itself.
-        files = [f for f in collect_files(paths) if not f.resolve().is_relative_to(self.store.root)]
+        # (Uploads wait in its tmp folder, which is not part of the archive.)
+        root, tmp = self.store.root, self.store.tmp
+        files = [
+            f
+            for f in collect_files(paths)
+            if not f.resolve().is_relative_to(root) or f.resolve().is_relative_to(tmp)
+        ]
         if jobs <= 1:
             for path in files:
                 job = self._job_for(path, context, report)

@@ -22,6 +22,12 @@ def app(tmp_path: Path):
 
 
 @pytest.fixture
+def client(app):
+    """Return a test client for ``app``."""
+    return app.test_client()
+
+
+@pytest.fixture
 def runner(app):
     """Return a CLI runner for ``app``."""
     return app.test_cli_runner()
@@ -46,5 +52,38 @@ def media_files(archive: Archive) -> list[Path]:
     return sorted(
         p
         for p in archive.store.root.rglob("*")
-        if p.is_file() and not p.name.startswith("catalog.sqlite3")
+        if p.is_file() and not p.name.startswith(("catalog.sqlite3", "secret_key"))
     )
+
+
+#: One user per role; each one's password is "password-" and the role.
+ROLES = ("admin", "editor", "photographer", "viewer")
+
+
+@pytest.fixture
+def users(archive: Archive) -> dict[str, str]:
+    """Create one user per role (the photographer is the person 杨军); return role → user name."""
+    for role in ROLES:
+        archive.accounts.add(
+            role, role, f"password-{role}", "杨军" if role == "photographer" else None
+        )
+    return {role: role for role in ROLES}
+
+
+def csrf_token(client, url: str = "/login") -> str:
+    """Return the CSRF token a page of ``url`` carries for this client's session."""
+    import re
+
+    page = client.get(url).get_data(as_text=True)
+    return re.search(r'name="csrf-token" content="([^"]+)"', page)[1]
+
+
+def login(client, username: str) -> str:
+    """Sign ``username`` in (its password is "password-" + the user name); return a CSRF token."""
+    token = csrf_token(client)
+    answer = client.post(
+        "/login",
+        data={"username": username, "password": f"password-{username}", "csrf_token": token},
+    )
+    assert answer.status_code == 302, answer.get_data(as_text=True)
+    return csrf_token(client, "/")

@@ -62,7 +62,7 @@ def photos(session: Session, event_id: int | None = None) -> list[Photo]:
             selectinload(Photo.uploader),
         )
         .where(Photo.deleted_at.is_(None))
-        .order_by(Photo.event_id, Photo.taken_local, Photo.id)
+        .order_by(Photo.event_id, Photo.taken_local.asc().nulls_last(), Photo.id)
     )
     if event_id is not None:
         query = query.where(Photo.event_id == event_id)
@@ -166,7 +166,7 @@ def changes(session: Session, entity: str, entity_id: int) -> list[Change]:
 def event_covers(session: Session) -> dict[int, Photo]:
     """Return each event's cover: its first photo taken."""
     order = func.row_number().over(
-        partition_by=Photo.event_id, order_by=(Photo.taken_local, Photo.id)
+        partition_by=Photo.event_id, order_by=(Photo.taken_local.asc().nulls_last(), Photo.id)
     )
     ranked = select(Photo.id, order.label("n")).where(Photo.deleted_at.is_(None)).subquery()
     query = (
@@ -181,7 +181,7 @@ def event_covers(session: Session) -> dict[int, Photo]:
 def event_photo_ids(session: Session, event_id: int) -> list[int]:
     """Return the ids of an event's photos in the order they were taken."""
     query = select(Photo.id).where(Photo.event_id == event_id, Photo.deleted_at.is_(None))
-    return list(session.scalars(query.order_by(Photo.taken_local, Photo.id)))
+    return list(session.scalars(query.order_by(Photo.taken_local.asc().nulls_last(), Photo.id)))
 
 
 def recent_photos(session: Session, limit: int) -> list[Photo]:
@@ -211,6 +211,8 @@ def photos_by_photographer(session: Session, person_id: int) -> list[Photo]:
         .join(Photo.event)
         .where(Photo.photographer_id == person_id, Photo.deleted_at.is_(None))
         .options(selectinload(Photo.event), selectinload(Photo.photographer))
-        .order_by(Event.start_date.desc(), Photo.event_id, Photo.taken_local, Photo.id)
+        .order_by(
+            Event.start_date.desc(), Photo.event_id, Photo.taken_local.asc().nulls_last(), Photo.id
+        )
     )
     return list(session.scalars(query))

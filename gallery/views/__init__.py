@@ -156,6 +156,7 @@ def init_app(app: Flask) -> None:
     # Babel reads zh_CN as zh_Hans_CN, which gettext finds under translations/zh.
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(Path(__file__).parent.parent / "translations")
 
+    app.extensions["login_throttle"] = Throttle()
     csrf.init_app(app)
     Babel(app, locale_selector=_select_locale)
     login_manager.init_app(app)

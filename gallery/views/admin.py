@@ -7,8 +7,7 @@ from typing import Any
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from gallery.archive import Article, parse_article, parse_date
-from gallery.article import split_names
+from gallery.archive import Article, parse_article, parse_date, split_names
 from gallery.catalog import CREDIT_ROLES, USER_ROLES
 from gallery.errors import GalleryError
 from gallery.views import account, archive, require

@@ -19,10 +19,9 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import login_user, logout_user
 
-from gallery.views import LANGUAGES, SignedIn, Throttle, archive
+from gallery.views import LANGUAGES, SignedIn, archive
 
 bp = Blueprint("auth", __name__)
-throttle = Throttle()
 
 
 def _safe_next(target: str | None) -> str:
@@ -42,6 +41,7 @@ def login() -> Any:
     username = request.form.get("username", "").strip()
     key = f"{request.remote_addr}|{username.casefold()}"
     config = current_app.config
+    throttle = current_app.extensions["login_throttle"]
     if throttle.blocked(key, int(config["LOGIN_ATTEMPTS"]), float(config["LOGIN_WINDOW"])):
         abort(429)
     found = archive().accounts.authenticate(username, request.form.get("password", ""))
