@@ -36,7 +36,7 @@ lint: $(VENV)/.installed
 # After changing user-facing text: extract it, merge it into the Chinese catalogue, translate the
 # new entries in messages.po, then run this again to compile.
 translations: $(VENV)/.installed
-	$(BIN)/pybabel extract -F babel.cfg -o gallery/translations/messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -o gallery/translations/messages.pot .
 	$(BIN)/pybabel update -i gallery/translations/messages.pot -d gallery/translations -l zh --no-fuzzy-matching
 	$(BIN)/pybabel compile -d gallery/translations -l zh
 

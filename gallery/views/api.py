@@ -10,6 +10,7 @@ from dataclasses import asdict
 from typing import Any
 
 from flask import Blueprint, abort, jsonify, request, url_for
+from flask_babel import lazy_gettext as _l
 
 from gallery.archive import parse_date
 from gallery.errors import InvalidInput
@@ -17,6 +18,28 @@ from gallery.views import account, archive, csrf, require
 from gallery.views.browse import may_edit, split_keywords
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+# Why a file was refused, by the start of the archive's reason, in the reader's language.
+REASONS = {
+    "empty file": _l("empty file (0 bytes)"),
+    "not an image": _l("not an image: its content is not a picture format"),
+    "too many pixels": _l("too many pixels (refused to protect the server)"),
+    "unreadable image": _l("the image cannot be read"),
+    "unsupported image format": _l("unsupported image format"),
+    "cannot decode the image data": _l("the image data is incomplete or damaged"),
+    "truncated or unreadable camera RAW": _l("the camera RAW file is incomplete or damaged"),
+    "camera RAW file without a preview": _l("the camera RAW file has no preview image"),
+}
+
+
+def reason(error: str | None) -> str | None:
+    """Return a refusal's reason in the reader's language, keeping the archive's detail after it."""
+    if not error:
+        return error
+    for start, text in REASONS.items():
+        if error.startswith(start):
+            return f"{text} ({error})" if error != start else str(text)
+    return error
 
 
 @bp.before_request
@@ -142,7 +165,7 @@ def upload() -> Any:
         "filename": upload.filename,
         "status": result.status,
         "photo_id": result.photo_id,
-        "error": result.error,
+        "error": reason(result.error),
     }
     if result.photo_id is not None:
         card = archive().browser.cards([result.photo_id]).get(result.photo_id)

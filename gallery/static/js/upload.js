@@ -4,8 +4,13 @@ import { csrfHeaders } from "./gallery.js";
 
 const PARALLEL = 3;
 const root = document.getElementById("upload");
-const msg = root.dataset;
-const limit = Number(msg.limit) || Infinity;
+// Translated messages come from the page's data-msg-* attributes: data-msg-too-big → msg.tooBig.
+const msg = Object.fromEntries(
+  Object.entries(root.dataset)
+    .filter(([key]) => key.startsWith("msg"))
+    .map(([key, value]) => [key[3].toLowerCase() + key.slice(4), value]),
+);
+const limit = Number(root.dataset.limit) || Infinity;
 const eventSelect = document.getElementById("event");
 const photographer = document.getElementById("photographer");
 const list = document.getElementById("file-list");
