@@ -513,15 +513,22 @@ def derivatives_rebuild() -> None:
 @with_appcontext
 @_domain_errors
 def demo_command() -> None:
-    """Fill an empty archive with the demo events and photos."""
+    """Fill an empty archive with the demo events and photos; create the first admin if none."""
     from gallery.demo import create_demo
 
     archive = _archive()
-    if not archive.is_empty():
+    if archive.is_empty():
+        slugs = create_demo(archive)
+        click.echo(f"Demo archive created: {', '.join(slugs)}")
+    else:
         click.echo("The archive is not empty; the demo is not added.")
+    admins = [a.username for a in archive.accounts.all() if a.role == "admin"]
+    if admins:
+        click.echo(f"Sign in as {admins[0]} (gallery user passwd {admins[0]} sets a new password).")
         return
-    slugs = create_demo(archive)
-    click.echo(f"Demo archive created: {', '.join(slugs)}")
+    password = secrets.token_urlsafe(12)
+    archive.accounts.add("admin", "admin", password)
+    click.echo(f"First admin created. Sign in as: admin / {password}")
 
 
 @click.command("serve")

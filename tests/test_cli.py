@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from gallery.archive import Archive
@@ -175,7 +176,10 @@ def test_demo_fills_an_empty_archive_once(runner, archive: Archive) -> None:
     )
     listing = runner.invoke(args=["event", "list"]).output
     assert "图：杨军 李满桂" in listing and "7 photos" in listing
-    assert "not empty" in runner.invoke(args=["demo"]).output
+    password = re.search(r"Sign in as: admin / (\S+)", result.output)[1]
+    assert archive.accounts.authenticate("admin", password).role == "admin"
+    again = runner.invoke(args=["demo"]).output
+    assert "not empty" in again and "Sign in as admin" in again and password not in again
     assert len(archive.export()["photos"]) == 12
 
 

@@ -75,7 +75,9 @@ def test_upload_caption_and_find_by_traditional_characters(
     assert duplicate.get_attribute("href") == original.get_attribute("href")
     expect(failed.locator(".status")).to_contain_text("图片数据不完整或已损坏")
     assert page.evaluate("window.progressSeen") == 10
-    values = page.eval_on_selector_all("#file-list li.imported progress", "ps => ps.map(p => p.value)")
+    values = page.eval_on_selector_all(
+        "#file-list li.imported progress", "ps => ps.map(p => p.value)"
+    )
     assert values == [100] * 8
     expect(page.locator("#retry")).to_be_visible()
     page.screenshot(path=str(Path(output_path) / "upload.png"), full_page=True)
@@ -106,7 +108,13 @@ def test_retry_failed_uploads_after_the_connection_returns(
     page.route("**/api/v1/photos", lambda route: route.abort())  # the network is down
     page.set_input_files(
         "#files",
-        [{"name": "a.jpg", "mimeType": "image/jpeg", "buffer": photo(tmp_path / "a.jpg").read_bytes()}],
+        [
+            {
+                "name": "a.jpg",
+                "mimeType": "image/jpeg",
+                "buffer": photo(tmp_path / "a.jpg").read_bytes(),
+            }
+        ],
     )
     expect(page.locator("#file-list li.failed .status")).to_contain_text("网络连接失败")
     page.unroute("**/api/v1/photos")
