@@ -1,5 +1,6 @@
 """``make bench``: derivative speed against pyvips, import throughput, peak memory of a 45 MP import,
-then the search benchmark (``python -m tests.bench images`` or ``search`` runs one section).
+then the web benchmark and the search benchmark (``python -m tests.bench images``, ``web`` or
+``search`` runs one section; the search section also times the search page).
 
 Every figure is a median over repeated runs, with pyvips measured in the same run as the reference.
 """
@@ -121,10 +122,12 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    from tests.bench import search
+    from tests.bench import search, web
 
-    sections = sys.argv[1:] or ["images", "search"]
+    sections = sys.argv[1:] or ["images", "web", "search"]
     if "images" in sections:
         main()
+    if "web" in sections:
+        web.main(camera_like)
     if "search" in sections:
         search.main()

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from gallery.indexing import DEFAULT_SYNONYMS, load_synonyms
 from gallery.search_index import SearchIndex, parse_query
+from tests.bench import web
 from tests.search_corpus import EVENTS, PHOTOS, QUERIES, relevant
 
 DOCUMENTS = 100_000
@@ -145,6 +146,7 @@ def main(documents: int = DOCUMENTS) -> None:
         median, p95 = percentiles(times)
         print(f"one incremental add + commit: median {median:.1f} ms, p95 {p95:.1f} ms")
         index.close()
+        web.search_page(Path(tmp) / "index", docs, QUERY_SET)
     judged_fts_recall()
 
 
