@@ -17,6 +17,7 @@ from gallery.catalog import CREDIT_ROLES, Catalog, Credit, Event, Photo
 from gallery.catalog import queries as q
 from gallery.editing import Editor
 from gallery.errors import Conflict, GalleryError, InvalidInput, NotFound, RejectedFile
+from gallery.exhibitions import Exhibitions
 from gallery.importer import Importer, ImportResult, collect_files
 from gallery.indexing import Indexer, IndexReport
 from gallery.media_store import MediaStore
@@ -66,6 +67,7 @@ class Archive:
         self.accounts = Accounts(self.catalog)
         self.browser = Browser(self.catalog)
         self.editor = Editor(self.catalog, int(config["TRASH_DAYS"]))
+        self.exhibitions = Exhibitions(self.catalog)
         self.sizes: dict[str, int] = dict(config["DERIVATIVE_SIZES"])
         synonyms = Path(config["SYNONYMS"]) if config.get("SYNONYMS") else None
         self.indexer = Indexer(self.catalog, Path(config["INDEX_DIR"]), synonyms)

@@ -103,6 +103,11 @@ class Browser:
         with self.catalog.reading() as session:
             return {p.id: card(p) for p in q.photos_by_id(session, ids)} if ids else {}
 
+    def event_titles(self, slugs: list[str]) -> dict[str, str]:
+        """Return the titles of these events by slug (facets show titles, not slugs)."""
+        with self.catalog.reading() as session:
+            return q.event_titles(session, [s for s in slugs if s])
+
     def recent(self, limit: int = 12) -> list[dict[str, Any]]:
         """Return the photos added last."""
         with self.catalog.reading() as session:

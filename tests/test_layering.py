@@ -28,6 +28,7 @@ ALLOWED = {
     "accounts": BASE | PARTS | {"people"},
     "editing": BASE | PARTS | {"people"},
     "browsing": BASE | PARTS,
+    "exhibitions": BASE | PARTS,
     "importer": BASE | PARTS | {"ingest", "indexing", "people"},
     "archive": BASE
     | PARTS
@@ -36,6 +37,7 @@ ALLOWED = {
         "article",
         "browsing",
         "editing",
+        "exhibitions",
         "indexing",
         "importer",
         "people",

@@ -192,6 +192,70 @@ class Change(Base):
     details: Mapped[dict[str, Any]] = mapped_column(default=dict)
 
 
+class Exhibition(Base):
+    """A curated sequence of photos, shown in the hall and on display screens."""
+
+    __tablename__ = "exhibition"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(120), unique=True)
+    title: Mapped[str] = mapped_column(String(500))
+    introduction: Mapped[str] = mapped_column(Text, default="")
+    # The dates shown on the title slide, as written ("2024年11月—12月").
+    dates_shown: Mapped[str] = mapped_column(String(200), default="")
+    # Player settings (seconds, transition, overlay, ...); display links may override them.
+    settings: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    items: Mapped[list[ExhibitionItem]] = relationship(
+        back_populates="exhibition",
+        order_by="ExhibitionItem.position",
+        cascade="all, delete-orphan",
+    )
+    links: Mapped[list[DisplayLink]] = relationship(
+        back_populates="exhibition", order_by="DisplayLink.id", cascade="all, delete-orphan"
+    )
+
+
+class ExhibitionItem(Base):
+    """One photo in an exhibition, at a position, with an optional caption for this exhibition only."""
+
+    __tablename__ = "exhibition_item"
+    __table_args__ = (UniqueConstraint("exhibition_id", "photo_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    exhibition_id: Mapped[int] = mapped_column(
+        ForeignKey("exhibition.id", ondelete="CASCADE"), index=True
+    )
+    photo_id: Mapped[int] = mapped_column(ForeignKey("photo.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(default=0)
+    caption: Mapped[str | None] = mapped_column(Text)
+
+    exhibition: Mapped[Exhibition] = relationship(back_populates="items")
+    photo: Mapped[Photo] = relationship()
+
+
+class DisplayLink(Base):
+    """A secret link for one display screen: no sign-in, this exhibition only, revocable."""
+
+    __tablename__ = "display_link"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    exhibition_id: Mapped[int] = mapped_column(
+        ForeignKey("exhibition.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(100))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # Settings of this screen that differ from the exhibition's (a portrait screen, say).
+    settings: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    revoked_at: Mapped[dt.datetime | None]
+    last_seen_at: Mapped[dt.datetime | None]
+
+    exhibition: Mapped[Exhibition] = relationship(back_populates="links")
+
+
 class SearchOutbox(Base):
     """A change the search index has yet to apply; written in the same transaction as the change."""
 

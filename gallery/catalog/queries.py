@@ -9,7 +9,10 @@ from gallery.catalog.models import (
     ApiToken,
     Change,
     Credit,
+    DisplayLink,
     Event,
+    Exhibition,
+    ExhibitionItem,
     Person,
     Photo,
     SearchOutbox,
@@ -216,3 +219,72 @@ def photos_by_photographer(session: Session, person_id: int) -> list[Photo]:
         )
     )
     return list(session.scalars(query))
+
+
+def exhibitions(session: Session) -> list[Exhibition]:
+    """Return every exhibition, newest first, items and links loaded."""
+    query = select(Exhibition).options(
+        selectinload(Exhibition.items), selectinload(Exhibition.links)
+    )
+    return list(session.scalars(query.order_by(Exhibition.id.desc())))
+
+
+def exhibition_by_slug(session: Session, slug: str) -> Exhibition | None:
+    """Return the exhibition with this slug."""
+    return session.scalar(select(Exhibition).where(Exhibition.slug == slug))
+
+
+def require_exhibition(session: Session, slug: str) -> Exhibition:
+    """Return the exhibition with this slug, its photos loaded, or raise NotFound."""
+    query = (
+        select(Exhibition)
+        .where(Exhibition.slug == slug)
+        .options(
+            selectinload(Exhibition.items)
+            .selectinload(ExhibitionItem.photo)
+            .options(selectinload(Photo.event), selectinload(Photo.photographer)),
+            selectinload(Exhibition.links),
+        )
+    )
+    exhibition = session.scalar(query)
+    if exhibition is None:
+        raise NotFound(f"no exhibition {slug!r}")
+    return exhibition
+
+
+def display_link(session: Session, token_hash: str) -> DisplayLink | None:
+    """Return the display link with this token hash, its exhibition's photos loaded."""
+    query = (
+        select(DisplayLink)
+        .where(DisplayLink.token_hash == token_hash)
+        .options(
+            selectinload(DisplayLink.exhibition)
+            .selectinload(Exhibition.items)
+            .selectinload(ExhibitionItem.photo)
+            .options(selectinload(Photo.event), selectinload(Photo.photographer))
+        )
+    )
+    return session.scalar(query)
+
+
+def exhibition_shows(session: Session, exhibition_id: int, sha256: str) -> bool:
+    """Tell whether an exhibition holds the photo with this hash, not in the trash."""
+    query = (
+        select(func.count())
+        .select_from(ExhibitionItem)
+        .join(Photo, Photo.id == ExhibitionItem.photo_id)
+        .where(
+            ExhibitionItem.exhibition_id == exhibition_id,
+            Photo.sha256 == sha256,
+            Photo.deleted_at.is_(None),
+        )
+    )
+    return session.scalar(query) > 0
+
+
+def event_titles(session: Session, slugs: list[str]) -> dict[str, str]:
+    """Return the titles of the events with these slugs."""
+    if not slugs:
+        return {}
+    rows = session.execute(select(Event.slug, Event.title).where(Event.slug.in_(slugs)))
+    return dict(rows.tuples())

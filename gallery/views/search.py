@@ -34,7 +34,8 @@ def search() -> Any:
         return render_template("search/results.html", query="", results=None)
     results = gallery.search(query, event=event, sort=sort, page=page, per_page=PER_PAGE)
     cards = gallery.browser.cards([hit.photo_id for hit in results.hits])
-    titles = {e["slug"]: e["title"] for e in gallery.browser.event_choices()}
+    shown = list(results.facets.get("event", {}))[:10]  # the page lists the first ten
+    titles = gallery.browser.event_titles([*shown, event or ""])
     return render_template(
         "search/results.html",
         query=query,
