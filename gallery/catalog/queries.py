@@ -287,4 +287,4 @@ def event_titles(session: Session, slugs: list[str]) -> dict[str, str]:
     if not slugs:
         return {}
     rows = session.execute(select(Event.slug, Event.title).where(Event.slug.in_(slugs)))
-    return dict(rows.tuples())
+    return {slug: title for slug, title in rows}
