@@ -41,13 +41,20 @@ CHOICES = {
 LIMITS = {"seconds": (1.0, 3600.0), "poll_seconds": (1.0, 3600.0)}
 
 
-def clean_settings(raw: Mapping[str, Any], *, partial: bool = False) -> dict[str, Any]:
+def clean_settings(
+    raw: Mapping[str, Any], *, partial: bool = False, form: bool = False
+) -> dict[str, Any]:
     """Return valid settings from ``raw`` (form strings or JSON), or raise InvalidInput.
 
     With ``partial`` only the keys given are returned (a display link's overrides); otherwise every
-    setting, defaults filling the gaps.
+    setting, defaults filling the gaps. With ``form``, a missing on/off setting is an unticked box.
     """
     cleaned: dict[str, Any] = {} if partial else dict(DEFAULT_SETTINGS)
+    if form:
+        raw = {
+            **{k: False for k, v in DEFAULT_SETTINGS.items() if isinstance(v, bool)},
+            **raw,
+        }
     for key, value in raw.items():
         if key not in DEFAULT_SETTINGS or value in ("", None):
             continue
@@ -118,8 +125,9 @@ class Exhibitions:
         introduction: str | None = None,
         dates_shown: str | None = None,
         settings: Mapping[str, Any] | None = None,
+        form: bool = False,
     ) -> None:
-        """Change an exhibition's texts or its player settings."""
+        """Change an exhibition's texts or its player settings (``form``: from check boxes)."""
         with self.catalog.transaction() as session:
             exhibition = q.require_exhibition(session, slug)
             if title is not None:
@@ -131,7 +139,7 @@ class Exhibitions:
             if dates_shown is not None:
                 exhibition.dates_shown = dates_shown.strip()
             if settings is not None:
-                exhibition.settings = clean_settings(settings)
+                exhibition.settings = clean_settings(settings, form=form)
             exhibition.updated_at = utcnow()
 
     def all(self) -> list[dict[str, Any]]:

@@ -168,10 +168,11 @@ def init_app(app: Flask) -> None:
         found = archive().accounts.get(int(user_id)) if user_id.isdigit() else None
         return SignedIn(found) if found else None
 
-    from gallery.views import admin, api, auth, browse, media, search, upload
+    from gallery.views import admin, api, auth, browse, exhibitions, media, search, upload
 
-    for module in (auth, browse, search, upload, media, admin, api):
+    for module in (auth, browse, search, upload, media, admin, exhibitions, api):
         app.register_blueprint(module.bp)
+    app.register_blueprint(exhibitions.display)
     csrf.exempt(api.bp)  # the API checks CSRF itself for session users; tokens need none
 
     app.after_request(_security_headers)

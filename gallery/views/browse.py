@@ -71,6 +71,7 @@ def photo(photo_id: int) -> Any:
         editable=editable,
         events=archive().browser.event_choices() if editable and me.can("edit") else [],
         history=archive().editor.history(photo_id) if me.can("staff") else [],
+        exhibitions=archive().exhibitions.all() if me.can("curate") else [],
     )
 
 
