@@ -255,3 +255,37 @@ def test_a_thousand_slide_changes_keep_the_heap_flat(
     growth = after - before
     print(f"\nJS heap after 1,000 slide changes: {before / 1024:.0f} KiB → {after / 1024:.0f} KiB")
     assert growth < 256 * 1024, f"the heap grew {growth} bytes over 1,000 slides"
+
+
+def test_remote_keys_pause_and_step(page: Page, server: Server, archive: Archive, show) -> None:
+    slug, _ids = show
+    token = archive.exhibitions.create_link(slug, "大厅", {"seconds": 60})
+    page.goto(f"{server.url}/display/{token}")
+    caption = page.locator(".slide.shown .caption")
+    expect(caption).to_have_text("第3张")
+    page.keyboard.press("ArrowRight")
+    expect(caption).to_have_text("第1张")
+    page.keyboard.press("PageDown")  # what a presenter remote sends
+    expect(caption).to_have_text("第2张")
+    page.keyboard.press("ArrowLeft")
+    expect(caption).to_have_text("第1张")
+    page.keyboard.press(" ")
+    expect(page.locator(".notice")).to_have_text("已暂停")
+    page.keyboard.press(" ")
+    expect(page.locator(".notice")).to_be_hidden()
+
+
+def test_drag_and_drop_orders_the_exhibition(
+    page: Page, server: Server, archive: Archive, users, show
+) -> None:
+    slug, ids = show  # arranged 3, 1, 2
+    sign_in(page, server.url, "editor")
+    page.goto(f"{server.url}/exhibitions/{slug}")
+    with page.expect_response(f"**/exhibitions/{slug}/order") as answer:
+        page.drag_and_drop(f"#p{ids[1]} .handle", f"#p{ids[2]} img")
+    assert answer.value.ok
+    order = [i["photo_id"] for i in archive.exhibitions.get(slug)["items"]]
+    assert order == [ids[1], ids[2], ids[0]]
+    page.reload()
+    assert page.locator("#items li").first.get_attribute("data-photo") == str(ids[1])
+    expect(page.locator(f"#p{ids[1]} button[value=up]")).to_be_disabled()
