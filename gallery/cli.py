@@ -467,6 +467,19 @@ def user_list() -> None:
         click.echo(f"{account.username}  {account.role}  {account.person or ''}".rstrip())
 
 
+@click.group("trash")
+def trash_group() -> None:
+    """The trash of deleted photos."""
+
+
+@trash_group.command("purge")
+@with_appcontext
+def trash_purge() -> None:
+    """Delete for good the photos that have been in the trash longer than TRASH_DAYS (for cron)."""
+    count = _archive().purge_trash()
+    click.echo(f"{count} photos purged")
+
+
 @click.group("token")
 def token_group() -> None:
     """Manage API tokens for scripts."""
@@ -556,6 +569,7 @@ def register_commands(app: Flask) -> None:
         index_group,
         user_group,
         token_group,
+        trash_group,
         serve_command,
         derivatives_group,
         demo_command,

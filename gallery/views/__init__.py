@@ -67,7 +67,6 @@ def account() -> SignedIn | None:
         if header.startswith("Bearer "):
             found = archive().accounts.for_token(header[7:].strip())
             g.account = SignedIn(found) if found else None
-            g.by_token = True
         elif current_user.is_authenticated:
             g.account = current_user._get_current_object()
     return g.account
