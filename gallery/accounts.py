@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import hashlib
 import re
 import secrets
@@ -25,6 +26,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "viewer": frozenset({"view"}),
 }
 assert set(PERMISSIONS) == set(USER_ROLES)
+
+#: How stale "last used" may get before a request writes it again.
+SEEN_EVERY = dt.timedelta(minutes=1)
 
 # A dummy hash checked when the user does not exist, so a wrong name takes as long as a wrong
 # password and sign-in time does not tell which names exist.
@@ -155,5 +159,7 @@ class Accounts:
             row = q.token_by_hash(session, _token_hash(token))
             if row is None:
                 return None
-            row.last_used_at = utcnow()
+            now = utcnow()
+            if row.last_used_at is None or now - row.last_used_at > SEEN_EVERY:
+                row.last_used_at = now  # not on every request: each would be a write
             return _account(row.user)

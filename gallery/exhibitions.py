@@ -6,6 +6,7 @@ keys of one exhibition's photos, never GPS, camera, file names or anything else 
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import re
@@ -39,6 +40,8 @@ CHOICES = {
     "fit": ("contain", "cover"),
 }
 LIMITS = {"seconds": (1.0, 3600.0), "poll_seconds": (1.0, 3600.0)}
+#: How stale a screen's "last seen" may get before a poll writes it again.
+SEEN_EVERY = dt.timedelta(minutes=1)
 
 
 def clean_settings(
@@ -299,7 +302,9 @@ class Exhibitions:
             link = q.display_link(session, _token_hash(token))
             if link is None or link.revoked_at is not None:
                 raise NotFound("this display link does not exist or was revoked")
-            link.last_seen_at = utcnow()
+            now = utcnow()
+            if link.last_seen_at is None or now - link.last_seen_at > SEEN_EVERY:
+                link.last_seen_at = now  # a screen polls often: write "last seen" once a minute
             return _playlist(link.exhibition, link.settings)
 
     def preview(self, slug: str) -> dict[str, Any]:

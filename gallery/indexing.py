@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -116,9 +117,16 @@ class Indexer:
         self.catalog = catalog
         self.index = SearchIndex(folder)
         self.synonyms = load_synonyms(synonyms or DEFAULT_SYNONYMS)
+        # Web threads sync after their own changes; one at a time, so none redoes another's rows.
+        self._sync_lock = threading.Lock()
 
     def sync(self, batch: int = 500) -> int:
         """Apply every pending outbox row to the index; return how many documents were written."""
+        with self._sync_lock:
+            return self._sync(batch)
+
+    def _sync(self, batch: int) -> int:
+        """Apply the outbox in batches (the caller holds the sync lock)."""
         written = 0
         while True:
             with self.catalog.transaction() as session:
@@ -147,25 +155,30 @@ class Indexer:
     def rebuild(
         self, on_progress: Callable[[int, int], None] | None = None, batch: int = 500
     ) -> int:
-        """Recreate the index from the catalogue; return the number of documents."""
-        self.index.clear()
-        with self.catalog.reading() as session:
-            photo_ids, event_ids = q.all_ids(session)
-        total = len(photo_ids) + len(event_ids)
-        done = 0
-        with self.catalog.transaction() as session:
-            # Changes pending before the rebuild are in it; their outbox rows are done with.
-            pending = q.outbox(session, 1_000_000_000)
-            done += self._write(session, set(), set(event_ids))
-            if on_progress:
-                on_progress(done, total)
-            for start in range(0, len(photo_ids), batch):
-                done += self._write(session, set(photo_ids[start : start + batch]), set())
+        """Recreate the index from the catalogue; return the number of documents.
+
+        It reads one snapshot of the catalogue without holding its write lock, so uploads go on
+        meanwhile; what they change after the snapshot waits in the outbox for the next sync.
+        """
+        with self._sync_lock:
+            self.index.clear()
+            done = 0
+            with self.catalog.reading() as session:
+                photo_ids, event_ids = q.all_ids(session)
+                total = len(photo_ids) + len(event_ids)
+                # Changes pending before the snapshot are in it; their outbox rows are done with.
+                pending = q.outbox(session, 1_000_000_000)
+                done += self._write(session, set(), set(event_ids))
                 if on_progress:
                     on_progress(done, total)
-            q.clear_outbox(session, pending)
-        self.index.optimize()
-        return done
+                for start in range(0, len(photo_ids), batch):
+                    done += self._write(session, set(photo_ids[start : start + batch]), set())
+                    if on_progress:
+                        on_progress(done, total)
+            with self.catalog.transaction() as session:
+                q.clear_outbox(session, pending)
+            self.index.optimize()
+            return done
 
     def check(self, on_progress: Callable[[int, int], None] | None = None) -> IndexReport:
         """Compare the index with the catalogue: documents missing, stale or left over."""

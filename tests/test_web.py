@@ -553,3 +553,52 @@ def test_api_event_json_is_documented_shape(client, photos) -> None:
     assert {"slug", "title", "credits", "photos"} <= set(data)
     assert set(data["photos"][0]) >= {"id", "caption", "url", "thumb", "display", "width", "height"}
     assert json.dumps(data)  # serialisable as it is
+
+
+def test_concurrent_uploads_lose_nothing(app, archive, event, tmp_path: Path) -> None:
+    """Uploads at once through a threaded server, each naming a person not yet known."""
+    import threading
+
+    from werkzeug.serving import make_server
+
+    archive.accounts.add("newcomer", "photographer", "password-newcomer")  # no person yet
+    token = archive.accounts.create_token("newcomer")
+    files = [photo(tmp_path / f"{n}.jpg", seed=100 + n).read_bytes() for n in range(12)]
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    statuses: list[int] = []
+
+    def send(n: int) -> None:
+        import urllib.request
+        import uuid
+
+        boundary = uuid.uuid4().hex
+        body = (
+            (
+                f'--{boundary}\r\nContent-Disposition: form-data; name="event"\r\n\r\n{event}\r\n'
+                f'--{boundary}\r\nContent-Disposition: form-data; name="photographer"\r\n\r\n新人{n % 3}\r\n'
+                f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{n}.jpg"\r\n\r\n'
+            ).encode()
+            + files[n]
+            + f"\r\n--{boundary}--\r\n".encode()
+        )
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{server.server_port}/api/v1/photos",
+            data=body,
+            headers={
+                "Authorization": f"Bearer {token}",
+                "Content-Type": f"multipart/form-data; boundary={boundary}",
+            },
+        )
+        with urllib.request.urlopen(request) as answer:
+            statuses.append(answer.status)
+
+    threads = [threading.Thread(target=send, args=(n,)) for n in range(12)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    server.shutdown()
+    assert statuses == [201] * 12
+    assert archive.photo_count() == 12 and archive.check_index().ok
+    assert {p["photographer"] for p in archive.export()["photos"]} == {"新人0", "新人1", "新人2"}

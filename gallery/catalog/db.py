@@ -19,7 +19,12 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
-    """Set the pragmas every SQLite connection needs: WAL, full sync, foreign keys, a busy wait."""
+    """Set the pragmas every SQLite connection needs: WAL, full sync, foreign keys, a busy wait.
+
+    The driver's own transaction handling is switched off: the "begin" listeners below say how
+    each transaction starts.
+    """
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=FULL")
@@ -28,7 +33,21 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
-def make_engine(url: str) -> Engine:
+def _begin_immediate(connection) -> None:
+    """Start a writing transaction holding SQLite's write lock from its first statement.
+
+    Writers then queue (busy_timeout) instead of each reading a snapshot and failing at its first
+    write: two uploads naming the same new person no longer both try to create them.
+    """
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def _begin_deferred(connection) -> None:
+    """Start a reading transaction (a consistent snapshot, no lock taken)."""
+    connection.exec_driver_sql("BEGIN")
+
+
+def make_engine(url: str, *, writing: bool = True) -> Engine:
     """Create the engine for ``url``; for SQLite, create its folder and set the pragmas."""
     if url.startswith("sqlite"):
         path = url.split("///", 1)[-1]
@@ -36,6 +55,7 @@ def make_engine(url: str) -> Engine:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url)
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _begin_immediate if writing else _begin_deferred)
         return engine
     return create_engine(url, pool_pre_ping=True)
 
@@ -56,6 +76,9 @@ class Catalog:
         self.engine = make_engine(url)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         outbox.install(self._sessions)
+        # Reading needs no write lock: on SQLite a second engine begins its transactions deferred.
+        self._reader = make_engine(url, writing=False) if url.startswith("sqlite") else self.engine
+        self._readers = sessionmaker(self._reader, expire_on_commit=False)
 
     def migrate(self) -> None:
         """Bring the schema up to date."""
@@ -76,9 +99,10 @@ class Catalog:
     @contextmanager
     def reading(self) -> Iterator[Session]:
         """Yield a session for reading; nothing it does is committed."""
-        with self._sessions() as session:
+        with self._readers() as session:
             yield session
 
     def close(self) -> None:
         """Release every connection."""
         self.engine.dispose()
+        self._reader.dispose()

@@ -156,7 +156,10 @@ def concurrent_uploads(photos: list[Path]) -> None:
                     "Content-Type": f"multipart/form-data; boundary={boundary}",
                 },
             )
-            statuses.append(connection.getresponse().status)
+            response = connection.getresponse()
+            statuses.append(response.status)
+            if response.status != 201:
+                print(f"  {path.name}: {response.status} {response.read().decode()[:300]}")
             connection.close()
 
         threads = [threading.Thread(target=upload, args=(p,)) for p in photos]
@@ -175,7 +178,7 @@ def concurrent_uploads(photos: list[Path]) -> None:
             f"catalogue {archive.photo_count()}, index ok {report.ok}, temp files left {len(leftovers)}"
         )
         assert statuses == [201] * len(photos) and archive.photo_count() == len(photos)
-        assert report.ok and not leftovers
+        assert report.ok and not leftovers, report
         archive.close()
 
 
