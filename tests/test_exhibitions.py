@@ -86,6 +86,9 @@ def test_display_routes(app, archive: Archive, show) -> None:
     client = app.test_client()  # no sign-in
     page = client.get(f"/display/{token}")
     assert page.status_code == 200 and b'id="player"' in page.data
+    assert b'data-worker="/display/sw.js"' in page.data
+    worker = client.get("/display/sw.js")
+    assert worker.status_code == 200 and "javascript" in worker.mimetype
     answer = client.get(f"/display/{token}/playlist.json")
     assert answer.status_code == 200 and answer.headers["ETag"]
     same = client.get(

@@ -206,6 +206,14 @@ def _playlist_answer(playlist: dict[str, Any]) -> Any:
     return response
 
 
+@display.get("/display/sw.js")
+def service_worker() -> Any:
+    """The display screens' service worker (its scope is /display/, where it is served)."""
+    response = current_app.send_static_file("js/display-sw.js")
+    response.headers["Cache-Control"] = "no-cache"  # a new version reaches screens at once
+    return response
+
+
 @display.get("/display/<token>")
 def player(token: str) -> Any:
     """The player page of a display screen."""
@@ -213,6 +221,7 @@ def player(token: str) -> Any:
         "display/player.html",
         playlist=url_for("display.playlist", token=token),
         images=url_for("display.image", token=token, size="SIZE", sha256="KEY"),
+        worker=url_for("display.service_worker"),
     )
 
 

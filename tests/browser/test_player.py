@@ -204,16 +204,20 @@ def test_keeps_playing_through_network_loss_and_picks_up_changes(
     assert page.evaluate("window.broken") == 0
 
 
-def test_a_failing_image_is_skipped(page: Page, server: Server, archive: Archive, show) -> None:
+def test_a_failing_image_is_skipped(browser, server: Server, archive: Archive, show) -> None:
     slug, ids = show
     token = archive.exhibitions.create_link(slug, "大厅")
     broken = archive.photo(ids[0])["sha256"]
+    # Without the service worker, whose own requests page routes do not see.
+    context = browser.new_context(service_workers="block")
+    page = context.new_page()
     page.route(f"**/{broken}.jpg", lambda route: route.fulfill(status=500, body="no"))
     page.goto(f"{server.url}/display/{token}")
     record(page)
     page.wait_for_function("() => window.seen.length >= 6", timeout=15_000)
     assert broken not in seen(page)
     assert page.evaluate("window.broken") == 0
+    context.close()
 
 
 def test_a_revoked_link_stops_the_display(
@@ -289,3 +293,24 @@ def test_drag_and_drop_orders_the_exhibition(
     page.reload()
     assert page.locator("#items li").first.get_attribute("data-photo") == str(ids[1])
     expect(page.locator(f"#p{ids[1]} button[value=up]")).to_be_disabled()
+
+
+def test_a_screen_restarted_while_the_server_is_down_starts_again(
+    page: Page, server: Server, archive: Archive, show
+) -> None:
+    slug, _ids = show
+    token = archive.exhibitions.create_link(slug, "大厅")
+    page.goto(f"{server.url}/display/{token}")
+    page.wait_for_function(
+        "async () => (await navigator.serviceWorker.ready) && !!navigator.serviceWorker.controller"
+    )
+    page.reload()  # now every request of the page goes through the worker, and is kept
+    record(page)
+    page.wait_for_function("() => window.seen.length >= 4")
+    server.stop()
+    page.reload()  # the screen's computer restarts; the server is still down
+    record(page)
+    page.wait_for_function("() => window.seen.length >= 4", timeout=15_000)
+    assert page.evaluate("window.broken") == 0
+    assert set(seen(page)) == set(keys(archive, slug))
+    server.start()

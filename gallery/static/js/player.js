@@ -282,6 +282,12 @@ document.addEventListener("visibilitychange", () => {
 });
 stayAwake();
 
+// A screen restarted while the server is down starts again from what it had (display links only:
+// service workers need HTTPS or localhost, so elsewhere the screen relies on the above alone).
+if (root.dataset.worker && "serviceWorker" in navigator) {
+  navigator.serviceWorker.register(root.dataset.worker).catch(() => {});
+}
+
 // For tests and the curious: the player's state and its step function.
 window.galleryPlayer = { state, advance };
 poll();
