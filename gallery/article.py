@@ -49,6 +49,10 @@ CREDIT_LABELS: dict[str, tuple[str, ...]] = {
     "初审": ("review",),
     "复审": ("review",),
     "终审": ("review",),
+    "一审": ("review",),
+    "二审": ("review",),
+    "三审": ("review",),
+    "审签": ("review",),
 }
 _LABELS = "|".join(re.escape(label) for label in sorted(CREDIT_LABELS, key=len, reverse=True))
 # A credit label where a credit starts: line start or after a space/separator, then a colon or slash.
@@ -171,7 +175,9 @@ def parse_article(raw: str) -> Article:
     article.event_date, article.end_date = _event_dates(body, article.published_at, article)
     article.keywords = _unique(m[1].strip() for m in _BOOK_TITLE.finditer(article.body))
     article.places = _places(article.body)
-    article.organisers = [o for o in _organisers(article.body) if o not in article.places]
+    units = [o for o in _organisers(article.body) if o not in article.places]
+    # 检验科 after 青海红十字医院检验科 is the same unit, named short.
+    article.organisers = [o for o in units if not any(u != o and u.endswith(o) for u in units)]
     article.kind = _kind(article.title + "\n" + article.body)
     return article
 
@@ -195,13 +201,15 @@ def _credits_block(lines: list[str], content: list[int], used: set[int]) -> list
     unknown label is listed rather than read as body text.
     """
     rest = [i for i in content if i not in used]
-    credit = {i for i in rest if len(lines[i]) <= 120 and _CREDIT.match(_credit_text(lines[i]))}
-    block = set(credit)
-    for n, i in enumerate(rest):
-        neighbours = rest[max(n - 1, 0) : n + 2]
-        labelled = len(lines[i]) <= 40 and _LABELLED.match(_credit_text(lines[i]))
-        if labelled and i not in credit and credit.intersection(neighbours):
-            block.add(i)
+    block = {i for i in rest if len(lines[i]) <= 120 and _CREDIT.match(_credit_text(lines[i]))}
+    labelled = {i for i in rest if len(lines[i]) <= 40 and _LABELLED.match(_credit_text(lines[i]))}
+    grown = True
+    while grown:  # labelled lines next to the block, and next to those, belong to it
+        grown = False
+        for n, i in enumerate(rest):
+            if i in labelled and i not in block and block.intersection(rest[max(n - 1, 0) : n + 2]):
+                block.add(i)
+                grown = True
     return sorted(block)
 
 
@@ -226,9 +234,23 @@ def _read_credit_line(line: str, article: Article) -> None:
     for n, match in enumerate(matches):
         end = matches[n + 1].start() if n + 1 < len(matches) else len(written)
         names = split_names(written[match.end() : end])
+        if not names or any(not _looks_like_name(name) for name in names):
+            # "图：党员们重温入党誓词" is a picture caption, not a credit.
+            whole = len(matches) == 1
+            article.unrecognised.append(
+                line.strip() if whole else written[match.start() : end].strip()
+            )
+            continue
         for role in CREDIT_LABELS[match[1]]:
             known = article.credits.setdefault(role, [])
             known.extend(name for name in names if name not in known)
+
+
+def _looks_like_name(name: str) -> bool:
+    """Tell whether a credited name could be one: up to 6 Chinese characters, or a Latin name."""
+    if all(is_cjk(c) or c == "·" for c in name):
+        return len(name) <= 6
+    return bool(re.fullmatch(r"[A-Za-z][A-Za-z.'\-]*", name))
 
 
 def split_names(text: str) -> list[str]:

@@ -266,3 +266,32 @@ def test_article_copied_from_a_wechat_post() -> None:
         "review": ["劉強"],
     }
     assert article.body.startswith("為深入學習")
+
+
+def test_exchange_article_with_three_reviews_and_a_short_unit_name() -> None:
+    """一审/二审/三审 are reviews; 检验科 after 青海红十字医院检验科 is the same unit; 校对 is listed."""
+    article = parse_article(read("exchange.txt"))
+    assert article.event_date == dt.date(2024, 11, 1)
+    assert article.kind == "学术交流"
+    assert article.places[0] == "海南州人民医院"
+    assert article.organisers == ["青海红十字医院检验科"]
+    assert article.keywords == [
+        "临床实验室质量管理与ISO15189认可",
+        "血液标本采集规范",
+        "微生物检验新技术",
+    ]
+    assert credits(article) == {
+        "text": ["张雯"],
+        "photo": ["杨军", "李满桂"],
+        "editor": ["韩雪"],
+        "review": ["马晓梅", "王海涛", "才让多杰"],
+    }
+    assert article.unrecognised == ["校对：周某"]
+
+
+def test_a_picture_caption_after_a_label_is_not_a_credit() -> None:
+    article = parse_article(
+        "标题\n2024-11-06 14:34:15\n11月1日，开展活动。\n图：党员们在纪念馆前重温入党誓词\n文：张雯\n"
+    )
+    assert credits(article) == {"text": ["张雯"]}
+    assert article.unrecognised == ["图：党员们在纪念馆前重温入党誓词"]
