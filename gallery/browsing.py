@@ -101,7 +101,7 @@ class Browser:
     def cards(self, ids: list[int]) -> dict[int, dict[str, Any]]:
         """Return the cards of these photos by id (search results show them)."""
         with self.catalog.reading() as session:
-            return {p.id: card(p) for p in q.photos_by_id(session, ids)} if ids else {}
+            return {p.id: card(p) for p in q.photo_cards(session, ids)} if ids else {}
 
     def event_titles(self, slugs: list[str]) -> dict[str, str]:
         """Return the titles of these events by slug (facets show titles, not slugs)."""

@@ -130,6 +130,16 @@ def photos_by_id(session: Session, ids) -> list[Photo]:
     return list(session.scalars(query))
 
 
+def photo_cards(session: Session, ids) -> list[Photo]:
+    """Return the photos with these ids (not in the trash), with their event and photographer."""
+    query = (
+        select(Photo)
+        .where(Photo.id.in_(ids), Photo.deleted_at.is_(None))
+        .options(selectinload(Photo.event), selectinload(Photo.photographer))
+    )
+    return list(session.scalars(query))
+
+
 def events_by_id(session: Session, ids) -> list[Event]:
     """Return the events with these ids, credits loaded."""
     query = select(Event).where(Event.id.in_(ids))

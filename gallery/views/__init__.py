@@ -179,6 +179,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(
         thumb_url=thumb_url,
         photo_url=photo_url,
+        event_url=event_url,
         format_date=format_date,
         format_datetime=format_datetime,
     )
@@ -235,6 +236,13 @@ def photo_url(photo_id: int) -> str:
     if "photo_url" not in g:
         g.photo_url = url_for("browse.photo", photo_id=999999999)
     return g.photo_url.replace("999999999", str(photo_id))
+
+
+def event_url(slug: str) -> str:
+    """Return the URL of an event's page (url_for once per request)."""
+    if "event_url" not in g:
+        g.event_url = url_for("browse.event", slug="SLUG")
+    return g.event_url.replace("SLUG", slug)
 
 
 class Throttle:
