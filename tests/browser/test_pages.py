@@ -142,6 +142,8 @@ def test_lightbox_moves_with_the_keyboard(
     expect(box).to_be_visible()
     expect(box.locator(".lb-caption")).to_have_text("第1张")
     expect(box.locator(".lb-credit")).to_have_text("图／杨军")
+    expect(box.locator(".lb-close")).to_have_attribute("aria-label", "关闭")
+    expect(box.locator(".lb-open")).to_have_text("详细信息")
     page.keyboard.press("ArrowRight")
     expect(box.locator(".lb-caption")).to_have_text("第2张")
     page.keyboard.press("ArrowRight")

@@ -20,17 +20,22 @@ function justify(grid) {
 function lightbox(grid) {
   const cells = [...grid.querySelectorAll(".cell")];
   if (!cells.length) return;
+  const words = grid.dataset; // translated labels: data-msg-close, data-msg-next, ...
   const box = document.createElement("div");
   box.className = "lightbox";
   box.hidden = true;
   box.setAttribute("role", "dialog");
   box.setAttribute("aria-modal", "true");
   box.innerHTML = `
-    <button type="button" class="lb-close" aria-label="Close">×</button>
-    <button type="button" class="lb-prev" aria-label="Previous">‹</button>
+    <button type="button" class="lb-close">×</button>
+    <button type="button" class="lb-prev">‹</button>
     <figure><img alt=""><figcaption><span class="lb-caption"></span> <span class="lb-credit"></span>
       <a class="lb-open"></a><span class="lb-count"></span></figcaption></figure>
-    <button type="button" class="lb-next" aria-label="Next">›</button>`;
+    <button type="button" class="lb-next">›</button>`;
+  box.querySelector(".lb-close").setAttribute("aria-label", words.msgClose);
+  box.querySelector(".lb-prev").setAttribute("aria-label", words.msgPrevious);
+  box.querySelector(".lb-next").setAttribute("aria-label", words.msgNext);
+  box.querySelector(".lb-open").textContent = words.msgDetails;
   document.body.append(box);
   const img = box.querySelector("img");
   let at = 0;
@@ -43,9 +48,7 @@ function lightbox(grid) {
     img.alt = cell.dataset.caption;
     box.querySelector(".lb-caption").textContent = cell.dataset.caption;
     box.querySelector(".lb-credit").textContent = cell.dataset.credit;
-    const open = box.querySelector(".lb-open");
-    open.href = cell.href;
-    open.textContent = document.documentElement.lang === "en" ? "Details" : "详情";
+    box.querySelector(".lb-open").href = cell.href;
     box.querySelector(".lb-count").textContent = `${at + 1} / ${cells.length}`;
     // Preload the neighbours so that moving on is instant.
     for (const near of [cells[(at + 1) % cells.length], cells[(at - 1 + cells.length) % cells.length]]) {
