@@ -62,10 +62,6 @@ def event_info(event: Event) -> dict[str, Any]:
     }
 
 
-# Fields of a photo that only staff see: where it was taken, the camera's identity, the file name.
-STAFF_ONLY = ("gps", "tags", "original_name", "uploader", "warnings", "sha256_original")
-
-
 class Browser:
     """Read-only questions the pages ask of the catalogue."""
 
@@ -93,7 +89,9 @@ class Browser:
                     "slug": e.slug,
                     "title": e.title,
                     "date": e.start_date.isoformat(),
-                    "photographers": [c["names"] for c in credit_line(e) if c["role"] == "photo"],
+                    "photographers": [
+                        c.person.display_name for c in e.credits if c.role == "photo"
+                    ],
                 }
                 for e in reversed(q.events(session))
             ]
@@ -107,6 +105,14 @@ class Browser:
         """Return the titles of these events by slug (facets show titles, not slugs)."""
         with self.catalog.reading() as session:
             return q.event_titles(session, [s for s in slugs if s])
+
+    def uploader(self, photo_id: int) -> str | None:
+        """Return the user name of whoever uploaded a photo (None if nobody did), or raise NotFound."""
+        with self.catalog.reading() as session:
+            photo = session.get(Photo, photo_id)
+            if photo is None or photo.deleted_at is not None:
+                raise NotFound(f"no photo with id {photo_id}")
+            return photo.uploader.username if photo.uploader else None
 
     def recent(self, limit: int = 12) -> list[dict[str, Any]]:
         """Return the photos added last."""

@@ -113,8 +113,7 @@ def import_article() -> Any:
 
 def _safe(form: Any) -> Article:
     """Return the form's article for showing again after an error, dates kept when they parse."""
-    article = parse_article(form.get("text", ""))
     try:
         return _corrected(form)
     except GalleryError:
-        return article
+        return parse_article(form.get("text", ""))

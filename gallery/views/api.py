@@ -15,7 +15,7 @@ from flask_babel import lazy_gettext as _l
 from gallery.archive import parse_date
 from gallery.errors import InvalidInput
 from gallery.views import account, archive, csrf, require
-from gallery.views.browse import may_edit, split_keywords
+from gallery.views.browse import require_edit, split_keywords
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -112,10 +112,8 @@ def photo(photo_id: int) -> Any:
 @require("view")
 def edit_photo(photo_id: int) -> Any:
     """Change {"caption", "keywords" (list or text), "photographer", "event"} of a photo."""
-    me = account()
+    me = require_edit(photo_id)
     gallery = archive()
-    if not may_edit(me, gallery.browser.photo(photo_id, staff=True)):
-        abort(403)
     body = _json_body()
     keywords = body.get("keywords")
     if isinstance(keywords, str):

@@ -14,11 +14,19 @@ bp = Blueprint("browse", __name__)
 _KEYWORD_SEPARATORS = re.compile(r"[,，、;；\n]+")
 
 
-def may_edit(user: SignedIn | None, photo: dict[str, Any]) -> bool:
-    """Tell whether ``user`` may change this photo: editors any, photographers their uploads."""
+def may_edit(user: SignedIn | None, uploader: str | None) -> bool:
+    """Tell whether ``user`` may change a photo: editors any, photographers their own uploads."""
     if user is None:
         return False
-    return user.can("edit") or (user.can("edit_own") and photo.get("uploader") == user.username)
+    return user.can("edit") or (user.can("edit_own") and uploader == user.username)
+
+
+def require_edit(photo_id: int) -> SignedIn:
+    """Return the signed-in user if they may change this photo; otherwise answer 403."""
+    me = account()
+    if not may_edit(me, archive().browser.uploader(photo_id)):
+        abort(403)
+    return me
 
 
 def split_keywords(text: str) -> list[str]:
@@ -64,7 +72,7 @@ def photo(photo_id: int) -> Any:
     """Show one photo: display size, caption, credit, neighbours and its metadata."""
     me = account()
     shown = archive().browser.photo(photo_id, staff=me.can("staff"))
-    editable = may_edit(me, shown)
+    editable = may_edit(me, shown.get("uploader"))
     return render_template(
         "browse/photo.html",
         photo=shown,
@@ -79,12 +87,9 @@ def photo(photo_id: int) -> Any:
 @require("view")
 def edit_photo(photo_id: int) -> Any:
     """Save a photo's caption, keywords, photographer and (for editors) event."""
-    me = account()
-    gallery = archive()
-    if not may_edit(me, gallery.browser.photo(photo_id, staff=True)):
-        abort(403)
+    me = require_edit(photo_id)
     form = request.form
-    gallery.edit_photo(
+    archive().edit_photo(
         photo_id,
         user=me.username,
         caption=form.get("caption"),
