@@ -27,7 +27,38 @@ class Conflict(GalleryError):
     status = 409
 
 
+#: Why a file is refused: code → the reason in English. Views translate by code, never by wording.
+REFUSALS: dict[str, str] = {
+    "no_such_file": "no such file",
+    "not_a_file": "not a file",
+    "unreadable_file": "cannot read or write the file",
+    "empty_file": "empty file (0 bytes)",
+    "not_an_image": "not an image (content not recognised)",
+    "unsupported_format": "unsupported image format",
+    "too_many_pixels": "too many pixels",
+    "too_large_to_decode": "too large to decode",
+    "unreadable_image": "the image cannot be read",
+    "truncated": "the image data is incomplete or damaged",
+    "raw_damaged": "the camera RAW file is incomplete or damaged",
+    "raw_no_preview": "the camera RAW file has no preview image",
+    "out_of_memory": "not enough memory to decode this image",
+    "decode_failed": "the image cannot be decoded",
+    "catalogue_refused": "the catalogue refused the photo",
+}
+
+
 class RejectedFile(GalleryError):
-    """Raised when an uploaded file is refused: not an image, truncated, too large, unsupported."""
+    """Raised when a file is refused: not an image, truncated, too large, unsupported.
+
+    ``code`` is one of :data:`REFUSALS`; ``detail`` says what exactly (a format, a size, the decoder's
+    words) and is shown after the translated reason.
+    """
 
     status = 422
+
+    def __init__(self, code: str, detail: str = "") -> None:
+        if code not in REFUSALS:
+            raise ValueError(f"unknown refusal code {code!r}")
+        self.code = code
+        self.detail = detail
+        super().__init__(f"{REFUSALS[code]}: {detail}" if detail else REFUSALS[code])

@@ -100,7 +100,7 @@ def open_image(path: Path, max_pixels: int) -> Image.Image:
     """
     _register_heif()
     if path.stat().st_size == 0:
-        raise RejectedFile("empty file (0 bytes)")
+        raise RejectedFile("empty_file")
     raw = _open_raw(path, max_pixels)
     if raw is not None:
         return raw
@@ -113,20 +113,21 @@ def open_image(path: Path, max_pixels: int) -> Image.Image:
             warnings.simplefilter("ignore")
             im = Image.open(path)
     except UnidentifiedImageError:
-        raise RejectedFile("not an image (content not recognised)") from None
+        raise RejectedFile("not_an_image") from None
     except Image.DecompressionBombError as exc:
-        raise RejectedFile(f"too many pixels: {exc}") from None
+        raise RejectedFile("too_many_pixels", str(exc)) from None
     except (OSError, SyntaxError, ValueError) as exc:
-        raise RejectedFile(f"unreadable image: {exc}") from None
+        raise RejectedFile("unreadable_image", str(exc)) from None
     if im.format not in FORMATS:
         im.close()
         supported = ", ".join(sorted({f for f in FORMATS if f != "MPO"}))
-        raise RejectedFile(f"unsupported image format {im.format} (supported: {supported})")
+        raise RejectedFile("unsupported_format", f"{im.format} (supported: {supported})")
     width, height = im.size
     if width * height > max_pixels:
         im.close()
         raise RejectedFile(
-            f"too many pixels: {width}×{height} = {width * height / 1e6:.0f} MP, "
+            "too_many_pixels",
+            f"{width}×{height} = {width * height / 1e6:.0f} MP, "
             f"limit {max_pixels / 1e6:.0f} MP"
         )
     return im
@@ -151,7 +152,7 @@ def _open_raw(path: Path, max_pixels: int) -> Image.Image | None:
             try:
                 thumb = raw.extract_thumb()
             except (rawpy.LibRawNoThumbnailError, rawpy.LibRawUnsupportedThumbnailError):
-                raise RejectedFile("camera RAW file without a preview image to show") from None
+                raise RejectedFile("raw_no_preview") from None
     except rawpy.LibRawFileUnsupportedError:
         return None  # an ordinary TIFF: Pillow reads it
     except rawpy.LibRawError as exc:
@@ -160,9 +161,9 @@ def _open_raw(path: Path, max_pixels: int) -> Image.Image | None:
             if exc.args and isinstance(exc.args[0], bytes)
             else exc
         )
-        raise RejectedFile(f"truncated or unreadable camera RAW file: {reason}") from None
+        raise RejectedFile("raw_damaged", str(reason)) from None
     if sizes.width * sizes.height > max_pixels:
-        raise RejectedFile(f"too many pixels: {sizes.width}×{sizes.height}")
+        raise RejectedFile("too_many_pixels", f"{sizes.width}×{sizes.height}")
     if thumb.format == rawpy.ThumbFormat.JPEG:
         im = Image.open(io.BytesIO(thumb.data))
     else:
@@ -247,9 +248,9 @@ def make_derivatives(
             im.draft("RGB" if im.mode == "RGB" else None, largest)
         im.load()
     except Image.DecompressionBombError as exc:
-        raise RejectedFile(f"too many pixels: {exc}") from None
+        raise RejectedFile("too_many_pixels", str(exc)) from None
     except (OSError, SyntaxError, ValueError, EOFError) as exc:
-        raise RejectedFile(f"cannot decode the image data: {exc}") from None
+        raise RejectedFile("truncated", str(exc)) from None
     current = _flatten(im)
     results: dict[str, Derivative] = {}
     for index, (name, edge) in enumerate(order):

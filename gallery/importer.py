@@ -5,7 +5,9 @@ from __future__ import annotations
 import concurrent.futures as cf
 import multiprocessing
 from collections.abc import Callable, Iterable, Iterator, Sequence
+import dataclasses
 from dataclasses import asdict, dataclass
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -21,18 +23,35 @@ from gallery.people import person_for_name
 _SYSTEM_FILES = {"thumbs.db", "desktop.ini", ".ds_store"}
 
 
-@dataclass(frozen=True)
-class ImportResult:
+class Status(StrEnum):
     """How one file of an import ended."""
 
+    IMPORTED = "imported"
+    DUPLICATE = "duplicate"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """How one file of an import ended: the photo it is (or duplicates), or why it was refused."""
+
     path: str
-    status: str  # "imported", "duplicate" or "failed"
+    status: Status
     photo_id: int | None = None
-    error: str | None = None
+    code: str | None = None  # a key of errors.REFUSALS when failed
+    detail: str = ""  # what exactly: a format, a size, the decoder's words
+    error: str | None = None  # the reason in English, with its detail
+
+    @classmethod
+    def failed(cls, path: str | Path, refusal: RejectedFile) -> ImportResult:
+        """Return the result of a refused file."""
+        return cls(
+            str(path), Status.FAILED, code=refusal.code, detail=refusal.detail, error=str(refusal)
+        )
 
     def as_dict(self) -> dict[str, Any]:
         """Return the result as the JSON object ``gallery import --json`` prints."""
-        return asdict(self)
+        return {**asdict(self), "status": str(self.status)}
 
 
 def collect_files(paths: Iterable[Path]) -> Iterator[Path]:
@@ -94,7 +113,7 @@ class Importer:
 
         def report(result: ImportResult) -> None:
             results.append(result)
-            if result.status == "imported" and len(results) % 25 == 0:
+            if result.status is Status.IMPORTED and len(results) % 25 == 0:
                 self.indexer.sync()
             if on_result:
                 on_result(result)
@@ -161,13 +180,13 @@ class Importer:
         """Hash a file and return its staging job, or report it as failed or duplicate and return None."""
         try:
             if not path.is_file():
-                raise RejectedFile("not a file" if path.exists() else "no such file")
+                raise RejectedFile("not_a_file" if path.exists() else "no_such_file")
             sha = file_sha256(path)
         except RejectedFile as exc:
-            report(ImportResult(str(path), "failed", error=str(exc)))
+            report(ImportResult.failed(path, exc))
             return None
         except OSError as exc:
-            report(ImportResult(str(path), "failed", error=f"cannot read: {exc.strerror or exc}"))
+            report(ImportResult.failed(path, RejectedFile("unreadable_file", str(exc.strerror or exc))))
             return None
         if in_flight is not None and sha in in_flight:
             in_flight[sha].append(path)
@@ -175,7 +194,7 @@ class Importer:
         with self.catalog.reading() as session:
             existing = q.photo_by_sha(session, sha)
         if existing is not None:
-            report(ImportResult(str(path), "duplicate", existing.id))
+            report(ImportResult(str(path), Status.DUPLICATE, existing.id))
             return None
         return Job(
             path,
@@ -189,8 +208,8 @@ class Importer:
     def _record(self, staged: Staged, context: _ImportContext) -> ImportResult:
         """Write the catalogue row of a staged file; remove its files if that fails."""
         path = str(staged.source)
-        if staged.error:
-            return ImportResult(path, "failed", error=staged.error)
+        if staged.refusal:
+            return ImportResult.failed(path, staged.refusal)
         try:
             with self.catalog.transaction() as session:
                 photo = self._new_photo(session, staged, context)
@@ -202,13 +221,13 @@ class Importer:
             with self.catalog.reading() as session:
                 existing = q.photo_by_sha(session, staged.sha256)
             if existing is not None:
-                return ImportResult(path, "duplicate", existing.id)
+                return ImportResult(path, Status.DUPLICATE, existing.id)
             self.store.remove(*staged.written)
-            return ImportResult(path, "failed", error="the catalogue refused the photo")
+            return ImportResult.failed(path, RejectedFile("catalogue_refused"))
         except Exception:
             self.store.remove(*staged.written)
             raise
-        return ImportResult(path, "imported", photo_id)
+        return ImportResult(path, Status.IMPORTED, photo_id)
 
     def _new_photo(self, session: Any, staged: Staged, context: _ImportContext) -> Photo:
         """Build the catalogue row of a staged file, credited as the import asks."""
@@ -268,6 +287,6 @@ class _ImportContext:
 
 def _copy_result(path: Path, first: ImportResult) -> ImportResult:
     """Return the result of a second copy of a file that was in the same batch."""
-    if first.status == "failed":
-        return ImportResult(str(path), "failed", error=first.error)
-    return ImportResult(str(path), "duplicate", first.photo_id)
+    if first.status is Status.FAILED:
+        return dataclasses.replace(first, path=str(path))
+    return ImportResult(str(path), Status.DUPLICATE, first.photo_id)

@@ -42,25 +42,25 @@ class Staged:
     height: int
     metadata: PhotoMetadata
     written: list[Path] = field(default_factory=list)
-    error: str | None = None
+    refusal: RejectedFile | None = None
 
 
 def stage(job: Job) -> Staged:
-    """Check, read, derive and store one file; on failure return it with ``error`` and nothing on disk."""
+    """Check, read, derive and store one file; on failure return it with ``refusal`` and nothing on disk."""
     store = MediaStore(job.media_dir)
     staged = Staged(job.source, job.sha256, "", 0, 0, 0, PhotoMetadata())
     try:
         _stage(job, store, staged)
     except RejectedFile as exc:
-        staged.error = str(exc)
+        staged.refusal = exc
     except MemoryError:
-        staged.error = "not enough memory to decode this image"
+        staged.refusal = RejectedFile("out_of_memory")
     except OSError as exc:
-        staged.error = f"cannot read or write the file: {exc.strerror or exc}"
+        staged.refusal = RejectedFile("unreadable_file", str(exc.strerror or exc))
     except Exception as exc:  # a decoder tripping over hostile bytes must not stop the batch
         log.warning("unexpected failure staging %s", job.source, exc_info=True)
-        staged.error = f"cannot decode the image: {exc!r}"[:300]
-    if staged.error:
+        staged.refusal = RejectedFile("decode_failed", repr(exc)[:300])
+    if staged.refusal:
         store.remove(*staged.written)
         staged.written = []
     return staged

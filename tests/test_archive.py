@@ -99,7 +99,7 @@ def test_bad_files_fail_alone_and_leave_nothing(
     write(tmp_path / "batch" / ".hidden.jpg", b"ignored")
     write(tmp_path / "batch" / "Thumbs.db", b"ignored")
     results = archive.import_files([tmp_path / "batch"], event)
-    outcome = {Path(r.path).name: (r.status, r.error or "") for r in results}
+    outcome = {Path(r.path).name: (r.status, r.code, r.error or "") for r in results}
     assert set(outcome) == {
         "01-good.jpg",
         "02-empty.jpg",
@@ -110,11 +110,12 @@ def test_bad_files_fail_alone_and_leave_nothing(
         "07-good.jpg",
     }
     assert outcome["01-good.jpg"][0] == outcome["07-good.jpg"][0] == "imported"
-    assert "empty file" in outcome["02-empty.jpg"][1]
-    assert "not an image" in outcome["03-text.jpg"][1]
-    assert "cannot decode" in outcome["04-truncated.jpg"][1]
-    assert "unsupported image format GIF" in outcome["05-gif.jpg"][1]
-    assert "too many pixels" in outcome["06-bomb.png"][1]
+    assert outcome["02-empty.jpg"][1] == "empty_file"
+    assert outcome["03-text.jpg"][1] == "not_an_image"
+    assert outcome["04-truncated.jpg"][1] == "truncated"
+    assert outcome["05-gif.jpg"][1:] == ("unsupported_format", outcome["05-gif.jpg"][2])
+    assert "GIF" in outcome["05-gif.jpg"][2]
+    assert outcome["06-bomb.png"][1] == "too_many_pixels"
     assert len(media_files(archive)) == 8  # two originals and their derivatives, nothing else
     assert not list((archive.store.root / "tmp").iterdir())
     assert good.exists()

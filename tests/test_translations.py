@@ -56,3 +56,10 @@ def test_compiled_catalogue_matches_the_po_file() -> None:
     with (CATALOG / "messages.mo").open("rb") as f:
         compiled = _pairs(read_mo(f))
     assert compiled == source, "messages.mo is stale: run make translations"
+
+
+def test_every_refusal_code_is_translated() -> None:
+    from gallery.errors import REFUSALS
+    from gallery.views.api import REASONS
+
+    assert set(REASONS) == set(REFUSALS), "a refusal code without its translated reason"

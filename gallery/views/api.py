@@ -19,27 +19,29 @@ from gallery.views.browse import require_edit, split_keywords
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
-# Why a file was refused, by the start of the archive's reason, in the reader's language.
+# Why a file was refused, by its code (gallery.errors.REFUSALS), in the reader's language.
 REASONS = {
-    "empty file": _l("empty file (0 bytes)"),
-    "not an image": _l("not an image: its content is not a picture format"),
-    "too many pixels": _l("too many pixels (refused to protect the server)"),
-    "unreadable image": _l("the image cannot be read"),
-    "unsupported image format": _l("unsupported image format"),
-    "cannot decode the image data": _l("the image data is incomplete or damaged"),
-    "truncated or unreadable camera RAW": _l("the camera RAW file is incomplete or damaged"),
-    "camera RAW file without a preview": _l("the camera RAW file has no preview image"),
+    "no_such_file": _l("no such file"),
+    "not_a_file": _l("not a file"),
+    "unreadable_file": _l("the file cannot be read"),
+    "empty_file": _l("empty file (0 bytes)"),
+    "not_an_image": _l("not an image: its content is not a picture format"),
+    "unsupported_format": _l("unsupported image format"),
+    "too_many_pixels": _l("too many pixels (refused to protect the server)"),
+    "too_large_to_decode": _l("too large to decode (refused to protect the server)"),
+    "unreadable_image": _l("the image cannot be read"),
+    "truncated": _l("the image data is incomplete or damaged"),
+    "raw_damaged": _l("the camera RAW file is incomplete or damaged"),
+    "raw_no_preview": _l("the camera RAW file has no preview image"),
+    "out_of_memory": _l("not enough memory to decode this image"),
+    "decode_failed": _l("the image cannot be decoded"),
+    "catalogue_refused": _l("the catalogue refused the photo"),
 }
 
 
-def reason(error: str | None) -> str | None:
-    """Return a refusal's reason in the reader's language, keeping the archive's detail after it."""
-    if not error:
-        return error
-    for start, text in REASONS.items():
-        if error.startswith(start):
-            return f"{text} ({error})" if error != start else str(text)
-    return error
+def reason(code: str | None) -> str | None:
+    """Return a refusal's reason in the reader's language."""
+    return str(REASONS[code]) if code else None
 
 
 @bp.before_request
@@ -161,9 +163,11 @@ def upload() -> Any:
     )
     answer: dict[str, Any] = {
         "filename": upload.filename,
-        "status": result.status,
+        "status": str(result.status),
         "photo_id": result.photo_id,
-        "error": reason(result.error),
+        "code": result.code,
+        "error": reason(result.code),
+        "detail": result.detail,
     }
     if result.photo_id is not None:
         card = archive().browser.cards([result.photo_id]).get(result.photo_id)
