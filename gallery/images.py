@@ -127,8 +127,7 @@ def open_image(path: Path, max_pixels: int) -> Image.Image:
         im.close()
         raise RejectedFile(
             "too_many_pixels",
-            f"{width}×{height} = {width * height / 1e6:.0f} MP, "
-            f"limit {max_pixels / 1e6:.0f} MP"
+            f"{width}×{height} = {width * height / 1e6:.0f} MP, limit {max_pixels / 1e6:.0f} MP",
         )
     return im
 

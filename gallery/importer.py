@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import concurrent.futures as cf
+import dataclasses
 import multiprocessing
 from collections.abc import Callable, Iterable, Iterator, Sequence
-import dataclasses
 from dataclasses import asdict, dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -186,7 +186,9 @@ class Importer:
             report(ImportResult.failed(path, exc))
             return None
         except OSError as exc:
-            report(ImportResult.failed(path, RejectedFile("unreadable_file", str(exc.strerror or exc))))
+            report(
+                ImportResult.failed(path, RejectedFile("unreadable_file", str(exc.strerror or exc)))
+            )
             return None
         if in_flight is not None and sha in in_flight:
             in_flight[sha].append(path)
