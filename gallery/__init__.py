@@ -1,38 +1,24 @@
-"""Event photo archive and exhibition gallery."""
+"""Event photo archive and exhibition gallery.
+
+Importing the package costs nothing: worker processes import :mod:`gallery.ingest` without Flask or
+SQLAlchemy. ``create_app`` and ``get_archive`` load the web application on first use (``flask --app
+gallery`` finds ``create_app`` through the module's ``__getattr__``).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from flask import Flask
+if TYPE_CHECKING:
+    from gallery.app import create_app, get_archive
 
-from gallery.archive import Archive
-from gallery.config import load_config
+__all__ = ["create_app", "get_archive"]
 
 
-def _template_folder() -> str:
-    """Return the templates folder: packaged inside the wheel, or at the top of a checkout."""
-    packaged = Path(__file__).parent / "templates"
-    return str(packaged if packaged.is_dir() else Path(__file__).parent.parent / "templates")
+def __getattr__(name: str) -> Any:
+    """Return ``create_app`` or ``get_archive`` from :mod:`gallery.app`, imported on first use."""
+    if name in __all__:
+        from gallery import app
 
-
-def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
-    """Create the gallery app: settings, then the archive, then commands and the web interface."""
-    app = Flask(__name__, template_folder=_template_folder())
-    app.config.update(load_config(test_config))
-    archive = Archive(app.config).open()
-    app.extensions["gallery"] = archive
-
-    from gallery.cli import register_commands
-    from gallery.views import init_app
-
-    register_commands(app)
-    init_app(app)
-    return app
-
-
-def get_archive(app: Flask) -> Archive:
-    """Return the archive an app was created with."""
-    return app.extensions["gallery"]
+        return getattr(app, name)
+    raise AttributeError(f"module 'gallery' has no attribute {name!r}")
