@@ -11,6 +11,8 @@ import secrets
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from gallery.catalog import USER_ROLES, ApiToken, Catalog, User
+
+__all__ = ["USER_ROLES", "Account", "Accounts"]
 from gallery.catalog import queries as q
 from gallery.catalog.models import utcnow
 from gallery.errors import Conflict, InvalidInput, NotFound

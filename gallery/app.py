@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from flask import Flask
+from flask import Flask, current_app
 
 from gallery.archive import Archive
 from gallery.config import load_config
@@ -33,6 +33,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     return app
 
 
-def get_archive(app: Flask) -> Archive:
-    """Return the archive an app was created with."""
-    return app.extensions["gallery"]
+def get_archive(app: Flask | None = None) -> Archive:
+    """Return the archive an app was created with: the running app's when none is given.
+
+    The one way views, commands and tests reach the archive.
+    """
+    return (app or current_app).extensions["gallery"]

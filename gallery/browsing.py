@@ -7,59 +7,12 @@ photo (GPS, serial numbers, the full tag dump, the original file name) come only
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any
 
-from gallery.catalog import CREDIT_ROLES, Catalog, Event, Photo
+from gallery.catalog import Catalog, Photo
 from gallery.catalog import queries as q
 from gallery.errors import NotFound
-
-
-def card(photo: Photo) -> dict[str, Any]:
-    """Return what a thumbnail in a grid needs of a photo."""
-    return {
-        "id": photo.id,
-        "sha256": photo.sha256,
-        "width": photo.width,
-        "height": photo.height,
-        "caption": photo.caption,
-        "keywords": list(photo.keywords),
-        "photographer": photo.photographer.display_name if photo.photographer else "",
-        "photographer_id": photo.photographer_id,
-        "taken_at": photo.taken_at,
-        "event": photo.event.slug,
-        "event_title": photo.event.title,
-    }
-
-
-def credit_line(event: Event) -> list[dict[str, Any]]:
-    """Return the event's credits in publication order: [{role, label, names}] (文：… 图：…)."""
-    names: dict[str, list[str]] = {}
-    for credit in event.credits:
-        names.setdefault(credit.role, []).append(credit.person.display_name)
-    return [
-        {"role": role, "label": CREDIT_ROLES[role], "names": names[role]}
-        for role in CREDIT_ROLES
-        if role in names
-    ]
-
-
-def event_info(event: Event) -> dict[str, Any]:
-    """Return an event's own fields for its page."""
-    return {
-        "id": event.id,
-        "slug": event.slug,
-        "title": event.title,
-        "kind": event.kind,
-        "start_date": event.start_date,
-        "end_date": event.end_date,
-        "place": event.place,
-        "organisers": list(event.organisers),
-        "description": event.description,
-        "keywords": list(event.keywords),
-        "published_at": event.published_at,
-        "credits": credit_line(event),
-    }
+from gallery.shapes import card, event_info, photo_page
 
 
 class Browser:
@@ -67,6 +20,11 @@ class Browser:
 
     def __init__(self, catalog: Catalog) -> None:
         self.catalog = catalog
+
+    def photo_count(self) -> int:
+        """Return how many photos the archive holds."""
+        with self.catalog.reading() as session:
+            return sum(q.photo_counts(session).values())
 
     def timeline(self) -> list[dict[str, Any]]:
         """Return events by year, newest first, each with its photo count and cover photo."""
@@ -131,38 +89,7 @@ class Browser:
             photo = session.get(Photo, photo_id)
             if photo is None or photo.deleted_at is not None:
                 raise NotFound(f"no photo with id {photo_id}")
-            ids = q.event_photo_ids(session, photo.event_id)
-            at = ids.index(photo.id)
-            data = {
-                **card(photo),
-                "event": event_info(photo.event),
-                "camera": " ".join(_unique([photo.camera_make, photo.camera_model])),
-                "lens": photo.lens,
-                "exposure_time": photo.exposure_time,
-                "f_number": photo.f_number,
-                "iso": photo.iso,
-                "focal_length_mm": photo.focal_length_mm,
-                "artist": photo.artist,
-                "copyright": photo.copyright,
-                "previous": ids[at - 1] if at > 0 else None,
-                "next": ids[at + 1] if at + 1 < len(ids) else None,
-                "position": at + 1,
-                "count": len(ids),
-            }
-            if staff:
-                gps = None
-                if photo.gps_lat is not None and photo.gps_lon is not None:
-                    gps = {"lat": photo.gps_lat, "lon": photo.gps_lon, "alt": photo.gps_alt}
-                data |= {
-                    "gps": gps,
-                    "tags": dict(photo.tags),
-                    "original_name": photo.original_name,
-                    "uploader": photo.uploader.username if photo.uploader else None,
-                    "warnings": list(photo.warnings),
-                    "size_bytes": photo.size_bytes,
-                    "ext": photo.ext,
-                }
-            return data
+            return photo_page(photo, q.event_photo_ids(session, photo.event_id), staff=staff)
 
     def person(self, person_id: int) -> dict[str, Any]:
         """Return a person and the photos they took, newest event first."""
@@ -174,12 +101,3 @@ class Browser:
                 "name": person.display_name,
                 "photos": [card(p) for p in photos],
             }
-
-
-def _unique(parts: Iterable[str]) -> list[str]:
-    """Return non-empty parts without one repeating the other (Canon / Canon EOS R5)."""
-    kept: list[str] = []
-    for part in parts:
-        if part and not any(part in k or k in part for k in kept):
-            kept.append(part)
-    return kept

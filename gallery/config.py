@@ -32,29 +32,50 @@ DEFAULTS: dict[str, Any] = {
     "LOGIN_WINDOW": 600,
     # Days a deleted photo stays restorable in the trash.
     "TRASH_DAYS": 30,
+    # Flask, Flask-WTF and Flask-Babel settings of the web interface.
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "SESSION_COOKIE_NAME": "gallery_session",
+    "PERMANENT_SESSION_LIFETIME": 12 * 3600,
+    "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
+    "BABEL_DEFAULT_LOCALE": "zh_CN",
+    # Babel reads zh_CN as zh_Hans_CN, which gettext finds under translations/zh.
+    "BABEL_TRANSLATION_DIRECTORIES": str(Path(__file__).parent / "translations"),
 }
 
 ENV_PREFIX = "GALLERY_"
 
 
 def load_config(
-    overrides: Mapping[str, Any] | None = None, environ: Mapping[str, str] | None = None
+    test_config: Mapping[str, Any] | None = None, environ: Mapping[str, str] | None = None
 ) -> dict[str, Any]:
-    """Return the settings: defaults, then ``GALLERY_*`` environment, then ``overrides``."""
-    environ = os.environ if environ is None else environ
+    """Return the settings: the defaults, then ``GALLERY_*`` from the environment, or a test config.
+
+    As in Flask's tutorial, a test config replaces the environment rather than layering on it: with
+    ``GALLERY_DATABASE_URL`` set in a shell, the test suite still never touches that database.
+    """
     config = dict(DEFAULTS)
+    if test_config is None:
+        config.update(from_environment(os.environ if environ is None else environ))
+    else:
+        config.update(test_config)
+    return resolve(config)
+
+
+def from_environment(environ: Mapping[str, str]) -> dict[str, Any]:
+    """Return the settings given as ``GALLERY_<NAME>`` variables, parsed as their defaults' types."""
+    found: dict[str, Any] = {}
     for key, default in DEFAULTS.items():
         raw = environ.get(ENV_PREFIX + key)
         if raw is None:
             continue
         if isinstance(default, bool):
-            config[key] = raw.strip().lower() in ("1", "true", "yes", "on")
+            found[key] = raw.strip().lower() in ("1", "true", "yes", "on")
         elif isinstance(default, int):
-            config[key] = int(raw)
+            found[key] = int(raw)
         else:
-            config[key] = raw
-    config.update(overrides or {})
-    return resolve(config)
+            found[key] = raw
+    return found
 
 
 def resolve(config: dict[str, Any]) -> dict[str, Any]:

@@ -115,7 +115,7 @@ def create_demo(archive: Archive) -> list[str]:
     index = 0
     with tempfile.TemporaryDirectory(prefix="gallery-demo-") as folder:
         for spec in EVENTS:
-            event = archive.add_event(
+            event = archive.events.add(
                 spec["title"],
                 spec["kind"],
                 DAY,
@@ -131,5 +131,7 @@ def create_demo(archive: Archive) -> list[str]:
                 size = (2400, 1600) if index % 3 else (1600, 2400)
                 path = Path(folder) / f"IMG_{index:04d}.jpg"
                 path.write_bytes(images.sample_photo(size, index, _tags(index, time, photographer)))
-                archive.import_files([path], event.slug, photographer=photographer, caption=caption)
+                archive.imports.import_files(
+                    [path], event.slug, photographer=photographer, caption=caption
+                )
     return slugs

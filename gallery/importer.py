@@ -1,20 +1,23 @@
-"""Importing files into the archive: hash, find duplicates, stage in workers, record, index."""
+"""Importing files into the archive: hash, find duplicates, stage in workers, record.
+
+The search index follows through the catalogue's after-commit hook, once per 25 photos of a batch.
+"""
 
 from __future__ import annotations
 
 import concurrent.futures as cf
 import dataclasses
 import multiprocessing
+import shutil
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 from enum import StrEnum
-from pathlib import Path
+from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
 
 from gallery.catalog import Catalog, Photo
 from gallery.catalog import queries as q
 from gallery.errors import Conflict, NotFound, RejectedFile
-from gallery.indexing import Indexer
 from gallery.ingest import Job, Staged, stage
 from gallery.media_store import MediaStore, file_sha256
 from gallery.people import person_for_name
@@ -54,6 +57,17 @@ class ImportResult:
         return {**asdict(self), "status": str(self.status)}
 
 
+def safe_name(filename: str) -> str:
+    """Return the last part of a client's file name, with no path, control characters or dots first.
+
+    The name is kept as data (``original_name``); it only ever names a file inside a fresh
+    temporary folder.
+    """
+    name = PureWindowsPath(PurePosixPath(filename or "").name).name
+    name = "".join(c for c in name if c.isprintable()).strip().lstrip(".")
+    return name[:200] or "upload"
+
+
 def collect_files(paths: Iterable[Path]) -> Iterator[Path]:
     """Yield the files named, and the files inside folders named (recursively, in name order)."""
     for path in paths:
@@ -76,14 +90,12 @@ class Importer:
         self,
         catalog: Catalog,
         store: MediaStore,
-        indexer: Indexer,
         sizes: dict[str, int],
         max_pixels: int,
         quality: int,
     ) -> None:
         self.catalog = catalog
         self.store = store
-        self.indexer = indexer
         self.sizes = sizes
         self.max_pixels = max_pixels
         self.quality = quality
@@ -113,8 +125,6 @@ class Importer:
 
         def report(result: ImportResult) -> None:
             results.append(result)
-            if result.status is Status.IMPORTED and len(results) % 25 == 0:
-                self.indexer.sync()
             if on_result:
                 on_result(result)
 
@@ -126,15 +136,36 @@ class Importer:
             for f in collect_files(paths)
             if not f.resolve().is_relative_to(root) or f.resolve().is_relative_to(tmp)
         ]
-        if jobs <= 1:
-            for path in files:
-                job = self._job_for(path, context, report)
-                if job is not None:
-                    report(self._record(stage(job), context))
-        else:
-            self._import_parallel(files, context, jobs, report)
-        self.indexer.sync()
+        with self.catalog.batched(every=25):  # photos become searchable 25 at a time
+            if jobs <= 1:
+                for path in files:
+                    job = self._job_for(path, context, report)
+                    if job is not None:
+                        report(self._record(stage(job), context))
+            else:
+                self._import_parallel(files, context, jobs, report)
         return results
+
+    def import_upload(
+        self,
+        save: Callable[[Path], None],
+        filename: str,
+        event_slug: str,
+        *,
+        photographer: str | None = None,
+        uploader: str | None = None,
+    ) -> ImportResult:
+        """Import one uploaded file: ``save`` writes it to the path given; the client's name is data."""
+        folder = self.store.temp_folder("upload")
+        try:
+            path = folder / safe_name(filename)
+            save(path)
+            [result] = self.import_files(
+                [path], event_slug, photographer=photographer, uploader=uploader
+            )
+            return result
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
 
     def _import_parallel(
         self,

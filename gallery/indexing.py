@@ -17,6 +17,7 @@ from typing import Any
 
 from gallery.catalog import Catalog, Event, Photo
 from gallery.catalog import queries as q
+from gallery.errors import InvalidInput
 from gallery.search_index import Results, SearchIndex, parse_query
 from gallery.text import clean_name, name_pinyin, search_key
 
@@ -211,7 +212,9 @@ class Indexer:
         page: int = 1,
         per_page: int = 20,
     ) -> Results:
-        """Search photos (and events) for what a person typed."""
+        """Search photos (and events) for what a person typed: Chinese or English, filters, phrases."""
+        if sort not in ("relevance", "date", "date-asc"):
+            raise InvalidInput(f"unknown sort {sort!r} (relevance, date or date-asc)")
         parsed = parse_query(text, self.synonyms)
         return self.index.search(parsed, event=event, sort=sort, page=page, per_page=per_page)
 

@@ -9,6 +9,7 @@ import pytest
 
 from gallery import create_app, get_archive
 from gallery.archive import Archive
+from tests.imagegen import photo
 
 
 @pytest.fixture
@@ -42,7 +43,7 @@ def archive(app) -> Archive:
 @pytest.fixture
 def event(archive: Archive) -> str:
     """Create an event and return its slug."""
-    return archive.add_event(
+    return archive.events.add(
         "检验科学术交流", "学术交流", dt.date(2024, 11, 1), slug="exchange"
     ).slug
 
@@ -87,3 +88,32 @@ def login(client, username: str) -> str:
     )
     assert answer.status_code == 302, answer.get_data(as_text=True)
     return csrf_token(client, "/")
+
+
+GPS_TAGS = {
+    "Make": "Canon",
+    "Model": "EOS R6",
+    "BodySerialNumber": "SN-0427718",
+    "DateTimeOriginal": "2024:11:01 10:00:00",
+    "GPSLatitudeRef": "N",
+    "GPSLatitude": (36.0, 16.0, 50.0),
+    "GPSLongitudeRef": "E",
+    "GPSLongitude": (100.0, 37.0, 11.0),
+}
+
+
+HOSTILE = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+
+
+@pytest.fixture
+def photos(archive: Archive, event: str, users, tmp_path: Path) -> list[int]:
+    """Import two photos into the event: one with GPS and a camera serial, one plain."""
+    first = photo(tmp_path / "in" / "秘密文件名-IMG_0427.jpg", tags=GPS_TAGS, seed=1)
+    second = photo(tmp_path / "in" / "b.jpg", seed=2)
+    results = archive.imports.import_files([first, second], event, uploader="photographer")
+    return [r.photo_id for r in results]
+
+
+def text_of(answer) -> str:
+    """Return an answer's body as text."""
+    return answer.get_data(as_text=True)

@@ -46,9 +46,9 @@ def test_import_stores_original_once_with_metadata_and_derivatives(
     archive: Archive, event: str, tmp_path: Path
 ) -> None:
     source = write(tmp_path / "IMG_0001.JPG", encode(stored_for(6, (600, 400)), tags=CAMERA))
-    [result] = archive.import_files([source], event)
+    [result] = archive.imports.import_files([source], event)
     assert result.status == "imported" and result.error is None
-    record = archive.photo(result.photo_id)
+    record = archive.exports.photo(result.photo_id)
     sha = hashlib.sha256(source.read_bytes()).hexdigest()
     assert record["sha256"] == sha
     assert record["original_name"] == "IMG_0001.JPG"
@@ -65,21 +65,23 @@ def test_import_stores_original_once_with_metadata_and_derivatives(
 def test_same_bytes_twice_is_a_duplicate(archive: Archive, event: str, tmp_path: Path) -> None:
     first = photo(tmp_path / "a.jpg", seed=1)
     copy = write(tmp_path / "sub" / "renamed.jpeg", first.read_bytes())
-    results = archive.import_files([first], event) + archive.import_files([copy], event)
+    results = archive.imports.import_files([first], event) + archive.imports.import_files(
+        [copy], event
+    )
     assert [r.status for r in results] == ["imported", "duplicate"]
     assert results[1].photo_id == results[0].photo_id
-    assert len(archive.export()["photos"]) == 1
+    assert len(archive.exports.catalogue()["photos"]) == 1
     assert len(media_files(archive)) == 4  # one original, three derivatives
 
 
 def test_duplicates_within_one_parallel_batch(archive: Archive, event: str, tmp_path: Path) -> None:
     files = [photo(tmp_path / "in" / f"p{i}.jpg", seed=i) for i in range(5)]
     files.append(write(tmp_path / "in" / "zz-copy.jpg", files[2].read_bytes()))
-    results = archive.import_files([tmp_path / "in"], event, jobs=2)
+    results = archive.imports.import_files([tmp_path / "in"], event, jobs=2)
     by_name = {Path(r.path).name: r for r in results}
     assert sorted(r.status for r in results) == ["duplicate"] + ["imported"] * 5
     assert by_name["zz-copy.jpg"].photo_id == by_name["p2.jpg"].photo_id
-    assert len(archive.export()["photos"]) == 5
+    assert len(archive.exports.catalogue()["photos"]) == 5
 
 
 def test_bad_files_fail_alone_and_leave_nothing(
@@ -98,7 +100,7 @@ def test_bad_files_fail_alone_and_leave_nothing(
     photo(tmp_path / "batch" / "07-good.jpg", seed=2)
     write(tmp_path / "batch" / ".hidden.jpg", b"ignored")
     write(tmp_path / "batch" / "Thumbs.db", b"ignored")
-    results = archive.import_files([tmp_path / "batch"], event)
+    results = archive.imports.import_files([tmp_path / "batch"], event)
     outcome = {Path(r.path).name: (r.status, r.code, r.error or "") for r in results}
     assert set(outcome) == {
         "01-good.jpg",
@@ -123,8 +125,8 @@ def test_bad_files_fail_alone_and_leave_nothing(
 
 def test_photographer_named_at_import_wins(archive: Archive, event: str, tmp_path: Path) -> None:
     path = photo(tmp_path / "a.jpg", {"Artist": "Someone Else"})
-    [result] = archive.import_files([path], event, photographer="楊 軍")
-    assert archive.photo(result.photo_id)["photographer"] == "楊軍"
+    [result] = archive.imports.import_files([path], event, photographer="楊 軍")
+    assert archive.exports.photo(result.photo_id)["photographer"] == "楊軍"
 
 
 def test_photographer_from_metadata_resolves_to_one_person(
@@ -137,54 +139,54 @@ def test_photographer_from_metadata_resolves_to_one_person(
     paths = [
         write(tmp_path / f"{n}.jpg", data) for n, data in zip("abcd", (a, b, c, d), strict=True)
     ]
-    archive.add_event(
+    archive.events.add(
         "另一个活动", "培训", dt.date(2024, 1, 2), slug="other", credits={"photo": ["杨军"]}
     )
-    results = archive.import_files(paths, event)
-    names = {archive.photo(r.photo_id)["photographer"] for r in results}
+    results = archive.imports.import_files(paths, event)
+    names = {archive.exports.photo(r.photo_id)["photographer"] for r in results}
     assert names == {"杨军"}  # the person already existed through the credit, and is found by key
 
 
 def test_uploader_is_the_last_resort(archive: Archive, event: str, tmp_path: Path) -> None:
     archive.accounts.add("liman", "photographer", "pw-123456", person="李满桂")
-    [result] = archive.import_files([photo(tmp_path / "a.jpg")], event, uploader="liman")
-    record = archive.photo(result.photo_id)
+    [result] = archive.imports.import_files([photo(tmp_path / "a.jpg")], event, uploader="liman")
+    record = archive.exports.photo(result.photo_id)
     assert (record["photographer"], record["uploader"]) == ("李满桂", "liman")
 
 
 def test_caption_at_import_or_from_file(archive: Archive, event: str, tmp_path: Path) -> None:
     tagged = photo(tmp_path / "a.jpg", {"ImageDescription": "检验科 学术交流"}, seed=1)
     plain = photo(tmp_path / "b.jpg", seed=2)
-    [a] = archive.import_files([tagged], event)
-    [b] = archive.import_files([plain], event, caption="<script>alert(1)</script> 开班仪式")
-    assert archive.photo(a.photo_id)["caption"] == "检验科 学术交流"
-    assert archive.photo(b.photo_id)["caption"] == "<script>alert(1)</script> 开班仪式"
+    [a] = archive.imports.import_files([tagged], event)
+    [b] = archive.imports.import_files([plain], event, caption="<script>alert(1)</script> 开班仪式")
+    assert archive.exports.photo(a.photo_id)["caption"] == "检验科 学术交流"
+    assert archive.exports.photo(b.photo_id)["caption"] == "<script>alert(1)</script> 开班仪式"
 
 
 def test_unknown_event_fails_before_any_work(archive: Archive, tmp_path: Path) -> None:
     with pytest.raises(NotFound, match="no event"):
-        archive.import_files([photo(tmp_path / "a.jpg")], "nope")
+        archive.imports.import_files([photo(tmp_path / "a.jpg")], "nope")
     assert media_files(archive) == []
 
 
 def test_events_slugs_and_credits(archive: Archive) -> None:
-    a = archive.add_event("ISO 15189 Training 培训", "培训", dt.date(2024, 3, 1))
-    b = archive.add_event("ISO 15189 Training 培训", "培训", dt.date(2024, 3, 1))
+    a = archive.events.add("ISO 15189 Training 培训", "培训", dt.date(2024, 3, 1))
+    b = archive.events.add("ISO 15189 Training 培训", "培训", dt.date(2024, 3, 1))
     assert (a.slug, b.slug) == ("2024-03-01-iso-15189-training", "2024-03-01-iso-15189-training-2")
     with pytest.raises(Conflict):
-        archive.add_event("x", "", dt.date(2024, 1, 1), slug=a.slug)
+        archive.events.add("x", "", dt.date(2024, 1, 1), slug=a.slug)
     with pytest.raises(InvalidInput):
-        archive.add_event("x", "", dt.date(2024, 1, 1), slug="../etc")
+        archive.events.add("x", "", dt.date(2024, 1, 1), slug="../etc")
     with pytest.raises(InvalidInput):
-        archive.add_event("x", "", dt.date(2024, 1, 2), end_date=dt.date(2024, 1, 1))
-    archive.set_credits(a.slug, {"photo": ["楊 軍", "李满桂", "杨军"], "review": ["王海涛"]})
-    [exported] = archive.export(a.slug)["events"]
+        archive.events.add("x", "", dt.date(2024, 1, 2), end_date=dt.date(2024, 1, 1))
+    archive.events.set_credits(a.slug, {"photo": ["楊 軍", "李满桂", "杨军"], "review": ["王海涛"]})
+    [exported] = archive.exports.catalogue(a.slug)["events"]
     assert exported["credits"] == [
         {"role": "photo", "label": "图", "names": ["楊軍", "李满桂"]},
         {"role": "review", "label": "审核", "names": ["王海涛"]},
     ]
     with pytest.raises(InvalidInput):
-        archive.set_credits(a.slug, {"boss": ["x"]})
+        archive.events.set_credits(a.slug, {"boss": ["x"]})
 
 
 def test_users(archive: Archive) -> None:
@@ -213,14 +215,14 @@ def test_users(archive: Archive) -> None:
 
 
 def test_rebuild_derivatives(archive: Archive, event: str, tmp_path: Path) -> None:
-    [result] = archive.import_files([photo(tmp_path / "a.jpg")], event)
-    record = archive.photo(result.photo_id)
+    [result] = archive.imports.import_files([photo(tmp_path / "a.jpg")], event)
+    record = archive.exports.photo(result.photo_id)
     thumb = archive.store.root / record["derivatives"]["thumb"]
     thumb.unlink()
-    assert archive.rebuild_derivatives() == (1, [])
+    assert archive.derivatives.rebuild() == (1, [])
     assert thumb.stat().st_size > 0
     (archive.store.root / record["original"]).unlink()
-    done, failures = archive.rebuild_derivatives()
+    done, failures = archive.derivatives.rebuild()
     assert done == 0 and "original missing" in failures[0]
 
 
@@ -232,9 +234,9 @@ def test_camera_raw_is_archived_with_its_preview(
     source = write(
         tmp_path / "DSC_0001.DNG", dng(preview, (300, 200), "NIKON CORPORATION", "NIKON Z 6", 6)
     )
-    [result] = archive.import_files([source], event)
+    [result] = archive.imports.import_files([source], event)
     assert result.status == "imported", result.error
-    record = archive.photo(result.photo_id)
+    record = archive.exports.photo(result.photo_id)
     assert record["original"].endswith(".dng")
     assert (record["camera_make"], record["camera_model"]) == ("NIKON CORPORATION", "NIKON Z 6")
     assert (record["width"], record["height"], record["orientation"]) == (200, 300, 6)
@@ -248,8 +250,8 @@ def test_broken_raw_and_plain_tiff(archive: Archive, event: str, tmp_path: Path)
     whole = dng(upright((64, 48)))
     cut = write(tmp_path / "cut.dng", whole[: len(whole) // 3])
     tiff = write(tmp_path / "scan.tif", encode(upright((64, 48)), "TIFF", tags={"Make": "Canon"}))
-    results = {Path(r.path).name: r for r in archive.import_files([cut, tiff], event)}
+    results = {Path(r.path).name: r for r in archive.imports.import_files([cut, tiff], event)}
     assert results["cut.dng"].status == "failed"
-    assert "truncated or unreadable camera RAW" in results["cut.dng"].error
+    assert results["cut.dng"].code == "raw_damaged"
     assert results["scan.tif"].status == "imported"
-    assert archive.photo(results["scan.tif"].photo_id)["original"].endswith(".tif")
+    assert archive.exports.photo(results["scan.tif"].photo_id)["original"].endswith(".tif")

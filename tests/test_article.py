@@ -154,7 +154,7 @@ def test_cli_prints_json_and_saves_on_request(runner, archive: Archive) -> None:
     assert data["published_at"] == "2024-11-06 14:34:15"
     assert data["event_date"] == "2024-11-01"
     assert data["credits"][1] == {"role": "photo", "names": ["楊軍"]}
-    assert archive.is_empty()  # --json alone saves nothing
+    assert archive.events.is_empty()  # --json alone saves nothing
 
     result = runner.invoke(
         args=["event", "import-article", "-", "--save", "--slug", "party-day"],
@@ -162,7 +162,7 @@ def test_cli_prints_json_and_saves_on_request(runner, archive: Archive) -> None:
     )
     assert result.exit_code == 0, result.output
     assert "organisers:   第三十三党支部、检验科" in result.output
-    event = archive.event("party-day")
+    event = archive.events.get("party-day")
     assert event["start_date"] == "2024-11-01" and event["kind"] == "主题党日"
     assert event["published_at"] == "2024-11-06 14:34:15"
     assert [(c["label"], c["names"]) for c in event["credits"]] == [
@@ -173,13 +173,13 @@ def test_cli_prints_json_and_saves_on_request(runner, archive: Archive) -> None:
         ("审核", ["刘强"]),
     ]
     # The editor's credit is searchable, in either script; the 《》 titles too.
-    assert [e["slug"] for e in archive.search("張雯").events] == ["party-day"]
-    assert [e["slug"] for e in archive.search("伟大征程").events] == ["party-day"]
+    assert [e["slug"] for e in archive.search.search("張雯").events] == ["party-day"]
+    assert [e["slug"] for e in archive.search.search("伟大征程").events] == ["party-day"]
 
 
 def test_credited_people_are_the_same_person_across_articles(archive: Archive) -> None:
-    a = archive.add_event_from_article(parse_article(read("garbled.txt")), slug="a")
-    b = archive.add_event_from_article(parse_article(read("ascii.txt")), slug="b")
+    a = archive.events.add_from_article(parse_article(read("garbled.txt")), slug="a")
+    b = archive.events.add_from_article(parse_article(read("ascii.txt")), slug="b")
     assert a.slug == "a" and b.slug == "b"
     with archive.catalog.reading() as session:
         from gallery.catalog.models import Person
@@ -193,31 +193,31 @@ def test_credited_people_are_the_same_person_across_articles(archive: Archive) -
 def test_photos_default_to_the_articles_one_photographer(
     runner, archive: Archive, tmp_path: Path
 ) -> None:
-    archive.add_event_from_article(parse_article(read("garbled.txt")), slug="one")
+    archive.events.add_from_article(parse_article(read("garbled.txt")), slug="one")
     photo(tmp_path / "in" / "a.jpg")
     result = runner.invoke(args=["import", str(tmp_path / "in"), "--event", "one"])
     assert result.exit_code == 0, result.output
-    assert archive.export("one")["photos"][0]["photographer"] == "楊軍"
+    assert archive.exports.catalogue("one")["photos"][0]["photographer"] == "楊軍"
 
 
 def test_several_photographers_are_asked_for(runner, archive: Archive, tmp_path: Path) -> None:
-    archive.add_event_from_article(parse_article(read("clean.txt")), slug="two")
+    archive.events.add_from_article(parse_article(read("clean.txt")), slug="two")
     photo(tmp_path / "in" / "a.jpg")
     result = runner.invoke(args=["import", str(tmp_path / "in"), "--event", "two"])
     assert result.exit_code == 0, result.output
     assert "several photographers (楊軍、李明)" in result.stderr
-    assert archive.export("two")["photos"][0]["photographer"] is None
+    assert archive.exports.catalogue("two")["photos"][0]["photographer"] is None
 
 
 def test_press_pack_to_zip_and_folder(runner, archive: Archive, tmp_path: Path) -> None:
     from tests.test_cli import TAGS
 
-    archive.add_event_from_article(parse_article(read("clean.txt")), slug="pack")
+    archive.events.add_from_article(parse_article(read("clean.txt")), slug="pack")
     photo(tmp_path / "in" / "a.jpg", tags=TAGS, size=(1600, 1200), seed=1)
     photo(tmp_path / "in" / "b.jpg", size=(800, 600), seed=2)
-    archive.import_files([tmp_path / "in"], "pack", photographer="楊 軍")
-    first = archive.export("pack")["photos"][0]
-    archive.edit_photo(first["id"], caption="党员重温入党誓词")
+    archive.imports.import_files([tmp_path / "in"], "pack", photographer="楊 軍")
+    first = archive.exports.catalogue("pack")["photos"][0]
+    archive.photos.edit(first["id"], caption="党员重温入党誓词")
     # A lost derivative is made again from the original.
     archive.store.derived_path("display", first["sha256"]).unlink()
 

@@ -75,7 +75,8 @@ def test_import_json_lines_summary_and_exit_status(runner, tmp_path: Path) -> No
         ("b.jpg", "duplicate"),
         ("c.jpg", "failed"),
     ]
-    assert set(lines[0]) == {"path", "status", "photo_id", "error"}
+    assert set(lines[0]) == {"path", "status", "photo_id", "code", "detail", "error"}
+    assert lines[2]["code"] == "unreadable_image"
     assert lines[1]["photo_id"] == lines[0]["photo_id"]
     assert "c.jpg" not in lines[2]["error"] and lines[2]["error"]
     assert "imported 1, duplicates 1, failed 1" in result.stderr
@@ -163,7 +164,7 @@ def test_derivatives_rebuild(runner, archive: Archive, tmp_path: Path) -> None:
 def test_demo_fills_an_empty_archive_once(runner, archive: Archive) -> None:
     result = runner.invoke(args=["demo"])
     assert result.exit_code == 0, result.output
-    export = archive.export()
+    export = archive.exports.catalogue()
     assert [e["kind"] for e in export["events"]] == ["学术交流", "主题党日"]
     assert len(export["photos"]) == 12
     assert {p["photographer"] for p in export["photos"]} == {"杨军", "李满桂"}
@@ -180,7 +181,7 @@ def test_demo_fills_an_empty_archive_once(runner, archive: Archive) -> None:
     assert archive.accounts.authenticate("admin", password).role == "admin"
     again = runner.invoke(args=["demo"]).output
     assert "not empty" in again and "Sign in as admin" in again and password not in again
-    assert len(archive.export()["photos"]) == 12
+    assert len(archive.exports.catalogue()["photos"]) == 12
 
 
 def test_search_json_photo_edit_and_index_commands(runner, tmp_path: Path) -> None:

@@ -23,9 +23,9 @@ def show(archive: Archive, event: str, tmp_path: Path) -> tuple[str, list[int]]:
         photo(tmp_path / f"IMG_{n}.jpg", tags=GPS_TAGS if n == 0 else None, seed=n)
         for n in range(3)
     ]
-    ids = [r.photo_id for r in archive.import_files(files, event, photographer="杨军")]
+    ids = [r.photo_id for r in archive.imports.import_files(files, event, photographer="杨军")]
     for n, photo_id in enumerate(ids):
-        archive.edit_photo(photo_id, caption=f"第{n + 1}张")
+        archive.photos.edit(photo_id, caption=f"第{n + 1}张")
     slug = archive.exhibitions.create("党建成果展", "展览介绍", "2024年11月")
     archive.exhibitions.add_event(slug, event)
     archive.exhibitions.reorder(slug, list(reversed(ids)))
@@ -42,7 +42,9 @@ def test_curating(archive: Archive, show) -> None:
     shows.move(slug, ids[2], -5)  # already first: stays
     shows.set_caption(slug, ids[1], "展览专用说明")
     assert shows.get(slug)["items"][2]["override"] == "展览专用说明"
-    assert archive.photo(ids[1])["caption"] == "第2张"  # the photo's own caption is untouched
+    assert (
+        archive.exports.photo(ids[1])["caption"] == "第2张"
+    )  # the photo's own caption is untouched
     shows.set_caption(slug, ids[1], "  ")
     assert shows.get(slug)["items"][2]["override"] is None
     with pytest.raises(Conflict):
@@ -75,7 +77,7 @@ def test_playlist_carries_only_the_overlay(archive: Archive, show) -> None:
     assert "36." not in text and "SN-0427718" not in text and "IMG_" not in text
     # Trashed photos leave the playlist; the version changes with any change.
     version = playlist["version"]
-    archive.delete_photo(ids[1])
+    archive.photos.delete(ids[1])
     again = archive.exhibitions.playlist(token)
     assert len(again["slides"]) == 2 and again["version"] != version
 
@@ -101,10 +103,10 @@ def test_display_routes(app, archive: Archive, show) -> None:
     with Image.open(io.BytesIO(image.data)) as im:
         assert not im.getexif() and "exif" not in im.info
     # A photo that is not in this exhibition, an original, or a size a player never needs: refused.
-    other = archive.import_files(
+    other = archive.imports.import_files(
         [photo(Path(app.config["MEDIA_DIR"]).parent / "x.jpg", seed=77)], "exchange"
     )
-    other_sha = archive.photo(other[0].photo_id)["sha256"]
+    other_sha = archive.exports.photo(other[0].photo_id)["sha256"]
     assert client.get(f"/display/{token}/img/display/{other_sha}.jpg").status_code == 404
     assert client.get(f"/display/{token}/img/thumb/{key}.jpg").status_code == 404
     assert client.get(f"/media/display/{key}.jpg").status_code == 302  # the archive needs a sign-in

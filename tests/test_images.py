@@ -137,7 +137,7 @@ def test_refuses_what_is_not_an_image(tmp_path: Path, name: str, data: bytes, re
 
 def test_refuses_unsupported_formats(tmp_path: Path) -> None:
     path = write(tmp_path / "a.jpg", encode(upright(), "GIF"))
-    with pytest.raises(RejectedFile, match="unsupported image format GIF"):
+    with pytest.raises(RejectedFile, match="unsupported image format: GIF"):
         open_image(path, LIMIT)
 
 
@@ -154,7 +154,7 @@ def test_refuses_decompression_bombs_before_decoding(tmp_path: Path) -> None:
 def test_truncated_data_is_refused_when_decoding(tmp_path: Path) -> None:
     data = encode(upright((800, 600)))
     path = write(tmp_path / "cut.jpg", data[: len(data) // 2])
-    with open_image(path, LIMIT) as im, pytest.raises(RejectedFile, match="cannot decode"):
+    with open_image(path, LIMIT) as im, pytest.raises(RejectedFile, match="incomplete or damaged"):
         make_derivatives(im, SIZES, 1)
 
 

@@ -10,7 +10,6 @@ import signal
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import pytest
@@ -60,10 +59,10 @@ def test_mutated_bytes_end_imported_or_refused(archive: Archive, event: str, dat
     # Hypothesis seeds `random` alike for every example, and Whoosh names its segments with it:
     # each example gets an index folder of its own so names never collide.
     with tempfile.TemporaryDirectory() as folder:
-        archive.indexer.close()
-        archive.indexer.index = SearchIndex(Path(folder) / "index")
+        archive.search.close()
+        archive.search.index = SearchIndex(Path(folder) / "index")
         _import_one(archive, event, Path(folder), data)
-        archive.indexer.close()
+        archive.search.close()
 
 
 def _import_one(archive: Archive, event: str, folder: Path, data: bytes) -> None:
@@ -71,13 +70,13 @@ def _import_one(archive: Archive, event: str, folder: Path, data: bytes) -> None
     path = folder / "fuzz.jpg"
     path.write_bytes(data)
     before = set(media_files(archive))
-    [result] = archive.import_files([path], event)
+    [result] = archive.imports.import_files([path], event)
     assert result.status in {"imported", "failed", "duplicate"}
     if result.status == "failed":
         assert result.error and "\n" not in result.error
         assert set(media_files(archive)) == before
     else:
-        record = archive.photo(result.photo_id)
+        record = archive.exports.photo(result.photo_id)
         assert (archive.store.root / record["original"]).read_bytes() == data
         for derived in record["derivatives"].values():
             Image.open(archive.store.root / derived).load()
@@ -106,16 +105,26 @@ def test_killed_import_leaves_no_partial_file(tmp_path: Path) -> None:
         capture_output=True,
     )
     rng = random.Random(15189)
+    imported = 0
     for _ in range(4):
         process = subprocess.Popen(
-            [gallery, "import", str(source), "--event", "t"],
-            env=env,
-            stdout=subprocess.DEVNULL,
+            [gallery, "import", str(source), "--event", "t", "--json"],
+            env={**env, "PYTHONUNBUFFERED": "1"},
+            stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
+            text=True,
         )
-        time.sleep(rng.uniform(1.0, 3.0))
+        # Kill in the middle of real work: after the k-th file is reported, while the next is
+        # being decoded, derived and written (never before the import has started).
+        wanted, done = rng.randint(1, 2), 0
+        while done < wanted:
+            line = process.stdout.readline()
+            assert line.startswith("{"), f"the import ended before it was killed: {line!r}"
+            done += '"imported"' in line
         process.send_signal(signal.SIGKILL)
         process.wait()
+        process.stdout.close()
+        imported += done
         _check_no_partial_files(media)
     finished = subprocess.run(
         [gallery, "import", str(source), "--event", "t", "--json"],
@@ -128,4 +137,5 @@ def test_killed_import_leaves_no_partial_file(tmp_path: Path) -> None:
         "the next run sweeps temp files of dead imports"
     )
     _check_no_partial_files(media)
+    assert imported < 12  # the killed runs left work for the last one
     assert len(list((media / "originals").rglob("*.jpg"))) == 12

@@ -19,14 +19,14 @@ def load_corpus(archive: Archive, folder: Path) -> dict[int, str]:
     """Create the judged corpus in ``archive``; return photo id → corpus key."""
     slugs = {}
     for key, (title, kind, date, place, organisers) in EVENTS.items():
-        event = archive.add_event(
+        event = archive.events.add(
             title, kind, date, place=place, organisers=organisers, slug=key.lower()
         )
         slugs[key] = event.slug
     ids = {}
     for n, (key, (event, caption, photographer)) in enumerate(PHOTOS.items()):
         path = photo(folder / f"{key}.jpg", size=(48, 32), seed=n + 1)
-        [result] = archive.import_files(
+        [result] = archive.imports.import_files(
             [path], slugs[event], caption=caption, photographer=photographer
         )
         assert result.status == "imported", result
@@ -48,7 +48,7 @@ def corpus(tmp_path_factory):
 def found(corpus, query: str, **options) -> list[str]:
     """Return the corpus keys of the photos a query finds, best first."""
     archive, ids = corpus
-    return [ids[h.photo_id] for h in archive.search(query, per_page=100, **options).hits]
+    return [ids[h.photo_id] for h in archive.search.search(query, per_page=100, **options).hits]
 
 
 def test_judged_set_recall_and_mrr(corpus) -> None:
@@ -124,13 +124,16 @@ def test_english_and_numbers(corpus) -> None:
 
 def test_sort_pagination_and_facets(corpus) -> None:
     archive, ids = corpus
-    by_date = archive.search("合影", sort="date")
+    by_date = archive.search.search("合影", sort="date")
     assert [ids[h.photo_id] for h in by_date.hits][0] in {"p06", "p08", "p15"}  # 2024-11-01 first
     assert by_date.total == 7
-    first, second = archive.search("合影", per_page=4), archive.search("合影", page=2, per_page=4)
+    first, second = (
+        archive.search.search("合影", per_page=4),
+        archive.search.search("合影", page=2, per_page=4),
+    )
     assert len(first.hits) == 4 and len(second.hits) == 3
     assert not {h.photo_id for h in first.hits} & {h.photo_id for h in second.hits}
-    facets = archive.search("合影").facets
+    facets = archive.search.search("合影").facets
     assert facets["year"] == {"2024": 4, "2023": 3}
     assert facets["kind"]["主题党日"] == 3
     assert sum(facets["photographer"].values()) == 7
@@ -139,7 +142,7 @@ def test_sort_pagination_and_facets(corpus) -> None:
 
 def test_events_match_through_their_own_text(corpus) -> None:
     archive, _ids = corpus
-    results = archive.search("展览馆")
+    results = archive.search.search("展览馆")
     assert [e["slug"] for e in results.events] == ["e2"]
     assert "<mark>" in results.events[0]["highlight"]
 
@@ -165,19 +168,22 @@ def test_gram_tokens() -> None:
 def test_outbox_repairs_a_crash_between_commit_and_indexing(tmp_path: Path) -> None:
     config = {"MEDIA_DIR": tmp_path / "media", "INDEX_DIR": tmp_path / "index"}
     archive = get_archive(create_app(config))
-    event = archive.add_event("义诊", "义诊", dt.date(2024, 1, 1), slug="e")
-    [result] = archive.import_files([photo(tmp_path / "a.jpg")], event.slug, caption="旧说明")
-    # What edit_photo does, but the process "dies" after the commit, before the index is told.
-    from gallery.catalog import Photo
+    event = archive.events.add("义诊", "义诊", dt.date(2024, 1, 1), slug="e")
+    [result] = archive.imports.import_files(
+        [photo(tmp_path / "a.jpg")], event.slug, caption="旧说明"
+    )
+    # What an edit does, but from a process that "dies" after the commit, before the index is
+    # told: a second catalogue on the same database, with no after-commit listener.
+    from gallery.catalog import Catalog, Photo
 
-    with archive.catalog.transaction() as session:
+    with Catalog(archive.config["DATABASE_URL"]).transaction() as session:
         session.get(Photo, result.photo_id).caption = "为牧民测量血压"
-    assert archive.search("血压").total == 0
-    assert archive.check_index().stale == [f"photo:{result.photo_id}"]
+    assert archive.search.search("血压").total == 0
+    assert archive.search.check().stale == [f"photo:{result.photo_id}"]
     archive.close()
     restarted = get_archive(create_app(config))
-    assert [h.photo_id for h in restarted.search("血压").hits] == [result.photo_id]
-    assert restarted.check_index().ok
+    assert [h.photo_id for h in restarted.search.search("血压").hits] == [result.photo_id]
+    assert restarted.search.check().ok
     restarted.close()
 
 
@@ -186,20 +192,20 @@ def test_rebuild_equals_incremental(corpus) -> None:
     # Ties may come back in another order, and deleted versions weigh on scores until merged:
     # compare what each query finds.
     before = {q: set(found(corpus, q)) for q, _ in QUERIES}
-    assert archive.check_index().ok
-    count = archive.rebuild_index()
+    assert archive.search.check().ok
+    count = archive.search.rebuild()
     assert count == len(PHOTOS) + len(EVENTS)
-    assert archive.check_index().ok
+    assert archive.search.check().ok
     assert {q: set(found(corpus, q)) for q, _ in QUERIES} == before
 
 
 def test_edit_reaches_search(archive: Archive, event: str, tmp_path: Path) -> None:
-    [result] = archive.import_files([photo(tmp_path / "a.jpg")], event, caption="开班仪式")
-    archive.edit_photo(result.photo_id, caption="學員領取結業證書", photographer="楊 軍")
-    found_now = archive.search("结业证书 杨军")
+    [result] = archive.imports.import_files([photo(tmp_path / "a.jpg")], event, caption="开班仪式")
+    archive.photos.edit(result.photo_id, caption="學員領取結業證書", photographer="楊 軍")
+    found_now = archive.search.search("结业证书 杨军")
     assert [h.photo_id for h in found_now.hits] == [result.photo_id]
     # The replaced version is deleted in its segment: counted nowhere.
     assert found_now.total == 1 and found_now.facets["photographer"] == {"楊軍": 1}
-    assert archive.search("开班").total == 0
-    archive.add_event("其他", "培训", dt.date(2024, 1, 1), credits={"text": ["张雯"]})
-    assert [e["title"] for e in archive.search("张雯").events] == ["其他"]
+    assert archive.search.search("开班").total == 0
+    archive.events.add("其他", "培训", dt.date(2024, 1, 1), credits={"text": ["张雯"]})
+    assert [e["title"] for e in archive.search.search("张雯").events] == ["其他"]

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import logging
+import threading
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -16,6 +18,7 @@ from gallery.catalog import outbox
 from gallery.errors import Conflict
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+log = logging.getLogger(__name__)
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
@@ -79,6 +82,46 @@ class Catalog:
         # Reading needs no write lock: on SQLite a second engine begins its transactions deferred.
         self._reader = make_engine(url, writing=False) if url.startswith("sqlite") else self.engine
         self._readers = sessionmaker(self._reader, expire_on_commit=False)
+        self._listeners: list[Callable[[], object]] = []
+        self._batch = threading.local()  # per thread: commits left before listeners run, or unset
+
+    def after_commit(self, listener: Callable[[], object]) -> None:
+        """Call ``listener`` after every commit that changed something searchable (the outbox).
+
+        The search index follows the catalogue this way: no use case syncs it by hand. A listener's
+        failure is logged and never undoes the commit (the outbox keeps the change for later).
+        """
+        self._listeners.append(listener)
+
+    def _committed(self) -> None:
+        """Run the after-commit listeners, or count the commit towards the current batch."""
+        left = getattr(self._batch, "left", None)
+        if left is not None:
+            self._batch.pending = True
+            self._batch.left = left - 1
+            if self._batch.left > 0:
+                return
+            self._batch.left, self._batch.pending = self._batch.every, False
+        for listener in self._listeners:
+            try:
+                listener()
+            except Exception:
+                log.exception(
+                    "after-commit listener %r failed; the outbox keeps the change", listener
+                )
+
+    @contextmanager
+    def batched(self, every: int) -> Iterator[None]:
+        """Run the after-commit listeners once per ``every`` commits of this thread, and at the end."""
+        self._batch.every = self._batch.left = every
+        self._batch.pending = False
+        try:
+            yield
+        finally:
+            pending = self._batch.pending
+            del self._batch.left
+            if pending:
+                self._committed()
 
     def migrate(self) -> None:
         """Bring the schema up to date."""
@@ -91,10 +134,14 @@ class Catalog:
         A broken uniqueness rule (a slug or a content hash already there) raises :class:`Conflict`.
         """
         try:
-            with self._sessions() as session, session.begin():
-                yield session
+            with self._sessions() as session:
+                with session.begin():
+                    yield session
+                changed = session.info.pop("outbox", False)
         except IntegrityError as exc:
             raise Conflict(str(exc.orig)) from exc
+        if changed:
+            self._committed()
 
     @contextmanager
     def reading(self) -> Iterator[Session]:

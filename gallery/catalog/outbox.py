@@ -38,6 +38,7 @@ def _record_changes(session: Session, _context: Any) -> None:
     if changed:
         rows = [{"entity": entity, "entity_id": entity_id} for entity, entity_id in sorted(changed)]
         session.connection().execute(insert(SearchOutbox), rows)
+        session.info["outbox"] = True  # the catalogue tells its after-commit listeners
 
 
 def install(session_factory: Any) -> None:

@@ -7,9 +7,10 @@ from typing import Any
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from gallery.archive import Article, parse_article, parse_date, split_names
-from gallery.catalog import CREDIT_ROLES, USER_ROLES
+from gallery.accounts import USER_ROLES
+from gallery.article import Article, parse_article, split_names
 from gallery.errors import GalleryError
+from gallery.events import CREDIT_ROLES, parse_date
 from gallery.views import account, archive, require
 
 bp = Blueprint("admin", __name__)
@@ -53,16 +54,15 @@ def change_user(username: str) -> Any:
 @require("delete")
 def trash() -> Any:
     """List deleted photos, each restorable until its purge date."""
-    gallery = archive()
-    gallery.purge_trash()
-    return render_template("admin/trash.html", photos=gallery.editor.trash())
+    # Listing never purges (a GET changes nothing): `gallery trash purge` runs from cron.
+    return render_template("admin/trash.html", photos=archive().photos.trash())
 
 
 @bp.post("/admin/trash/<int:photo_id>/restore")
 @require("delete")
 def restore(photo_id: int) -> Any:
     """Bring a photo back from the trash."""
-    archive().restore_photo(photo_id, user=account().username)
+    archive().photos.restore(photo_id, user=account().username)
     flash(_("Photo restored."), "ok")
     return redirect(url_for("admin.trash"))
 
@@ -103,7 +103,7 @@ def import_article() -> Any:
         return render_template("admin/article.html", article=article, text=form["text"])
     try:
         article = _corrected(form)
-        event = archive().add_event_from_article(article, slug=form.get("slug") or None)
+        event = archive().events.add_from_article(article, slug=form.get("slug") or None)
     except GalleryError as exc:
         flash(str(exc), "error")
         return render_template("admin/article.html", article=_safe(form), text=form["text"]), 400

@@ -12,8 +12,8 @@ from typing import Any
 from flask import Blueprint, abort, jsonify, request, url_for
 from flask_babel import lazy_gettext as _l
 
-from gallery.archive import parse_date
 from gallery.errors import InvalidInput
+from gallery.events import parse_date
 from gallery.views import account, archive, csrf, require
 from gallery.views.browse import require_edit, split_keywords
 
@@ -76,7 +76,7 @@ def _json_body() -> dict[str, Any]:
 @require("view")
 def events() -> Any:
     """List events, newest first, with counts and credits."""
-    return jsonify(events=list(reversed(archive().event_summaries())))
+    return jsonify(events=list(reversed(archive().events.summaries())))
 
 
 @bp.post("/events")
@@ -84,20 +84,20 @@ def events() -> Any:
 def create_event() -> Any:
     """Create an event: {"title", "date", "kind"?, "place"?}."""
     body = _json_body()
-    event = archive().add_event(
+    event = archive().events.add(
         str(body.get("title", "")),
         str(body.get("kind", "")),
         parse_date(str(body.get("date", ""))),
         place=str(body.get("place", "")),
     )
-    return jsonify(archive().event(event.slug)), 201
+    return jsonify(archive().events.get(event.slug)), 201
 
 
 @bp.get("/events/<slug>")
 @require("view")
 def event(slug: str) -> Any:
     """Return an event with its photos."""
-    shown = archive().browser.event(slug)
+    shown = archive().browse.event(slug)
     shown["photos"] = [photo_links(c) for c in shown["photos"]]
     return jsonify(shown)
 
@@ -107,7 +107,7 @@ def event(slug: str) -> Any:
 def photo(photo_id: int) -> Any:
     """Return a photo; GPS, the tag dump and the file name only to staff."""
     me = account()
-    return jsonify(photo_links(archive().browser.photo(photo_id, staff=me.can("staff"))))
+    return jsonify(photo_links(archive().browse.photo(photo_id, staff=me.can("staff"))))
 
 
 @bp.patch("/photos/<int:photo_id>")
@@ -122,7 +122,7 @@ def edit_photo(photo_id: int) -> Any:
         keywords = split_keywords(keywords)
     if body.get("event") is not None and not me.can("edit"):
         abort(403)
-    gallery.edit_photo(
+    gallery.photos.edit(
         photo_id,
         user=me.username,
         caption=body.get("caption"),
@@ -130,14 +130,14 @@ def edit_photo(photo_id: int) -> Any:
         photographer=body.get("photographer"),
         event=body.get("event"),
     )
-    return jsonify(photo_links(gallery.browser.photo(photo_id, staff=me.can("staff"))))
+    return jsonify(photo_links(gallery.browse.photo(photo_id, staff=me.can("staff"))))
 
 
 @bp.delete("/photos/<int:photo_id>")
 @require("delete")
 def delete_photo(photo_id: int) -> Any:
     """Move a photo to the trash."""
-    archive().delete_photo(photo_id, user=account().username)
+    archive().photos.delete(photo_id, user=account().username)
     return "", 204
 
 
@@ -154,7 +154,7 @@ def upload() -> Any:
     slug = request.form.get("event", "")
     if not slug:
         raise InvalidInput("no event chosen")
-    result = archive().import_upload(
+    result = archive().imports.import_upload(
         upload.save,
         upload.filename,
         slug,
@@ -170,7 +170,7 @@ def upload() -> Any:
         "detail": result.detail,
     }
     if result.photo_id is not None:
-        card = archive().browser.cards([result.photo_id]).get(result.photo_id)
+        card = archive().browse.cards([result.photo_id]).get(result.photo_id)
         answer["photo"] = photo_links(card) if card else None
     status = {"imported": 201, "duplicate": 200}.get(result.status, 422)
     return jsonify(answer), status
@@ -182,14 +182,14 @@ def search() -> Any:
     """Search: q, event, sort (relevance, date, date-asc), page, per_page (≤ 100)."""
     args = request.args
     per_page = min(100, max(1, args.get("per_page", 20, type=int) or 20))
-    results = archive().search(
+    results = archive().search.search(
         args.get("q", ""),
         event=args.get("event") or None,
         sort=args.get("sort", "relevance"),
         page=max(1, args.get("page", 1, type=int) or 1),
         per_page=per_page,
     )
-    cards = archive().browser.cards([h.photo_id for h in results.hits])
+    cards = archive().browse.cards([h.photo_id for h in results.hits])
     hits = [
         {
             **asdict(hit),

@@ -24,7 +24,7 @@ def may_edit(user: SignedIn | None, uploader: str | None) -> bool:
 def require_edit(photo_id: int) -> SignedIn:
     """Return the signed-in user if they may change this photo; otherwise answer 403."""
     me = account()
-    if not may_edit(me, archive().browser.uploader(photo_id)):
+    if not may_edit(me, archive().browse.uploader(photo_id)):
         abort(403)
     return me
 
@@ -40,7 +40,7 @@ def home() -> Any:
     """Show the search box, events on a timeline by year, and recent uploads."""
     gallery = archive()
     return render_template(
-        "browse/home.html", years=gallery.browser.timeline(), recent=gallery.browser.recent(12)
+        "browse/home.html", years=gallery.browse.timeline(), recent=gallery.browse.recent(12)
     )
 
 
@@ -48,21 +48,18 @@ def home() -> Any:
 @require("view")
 def event(slug: str) -> Any:
     """Show an event: its story, credit line and a grid of its photos."""
-    return render_template("browse/event.html", event=archive().browser.event(slug))
+    return render_template("browse/event.html", event=archive().browse.event(slug))
 
 
 @bp.get("/events/<slug>/press-pack.zip")
 @require("original")
 def press_pack(slug: str) -> Any:
     """Download the event's press pack: display-size photos and captions.txt, in a ZIP."""
-    gallery = archive()
-    folder = gallery.store.temp_folder("pack")
-    path, _count = gallery.export_pack(slug, folder / f"{slug}.zip")
-    stream = path.open("rb")
-    path.unlink()  # the open handle keeps the data; nothing stays on disk after the answer
-    folder.rmdir()
     return send_file(
-        stream, mimetype="application/zip", as_attachment=True, download_name=f"{slug}.zip"
+        archive().exports.press_pack_stream(slug),
+        mimetype="application/zip",
+        as_attachment=True,
+        download_name=f"{slug}.zip",
     )
 
 
@@ -71,14 +68,14 @@ def press_pack(slug: str) -> Any:
 def photo(photo_id: int) -> Any:
     """Show one photo: display size, caption, credit, neighbours and its metadata."""
     me = account()
-    shown = archive().browser.photo(photo_id, staff=me.can("staff"))
+    shown = archive().browse.photo(photo_id, staff=me.can("staff"))
     editable = may_edit(me, shown.get("uploader"))
     return render_template(
         "browse/photo.html",
         photo=shown,
         editable=editable,
-        events=archive().browser.event_choices() if editable and me.can("edit") else [],
-        history=archive().editor.history(photo_id) if me.can("staff") else [],
+        events=archive().browse.event_choices() if editable and me.can("edit") else [],
+        history=archive().photos.history(photo_id) if me.can("staff") else [],
         exhibitions=archive().exhibitions.all() if me.can("curate") else [],
     )
 
@@ -89,7 +86,7 @@ def edit_photo(photo_id: int) -> Any:
     """Save a photo's caption, keywords, photographer and (for editors) event."""
     me = require_edit(photo_id)
     form = request.form
-    archive().edit_photo(
+    archive().photos.edit(
         photo_id,
         user=me.username,
         caption=form.get("caption"),
@@ -106,8 +103,8 @@ def edit_photo(photo_id: int) -> Any:
 def delete_photo(photo_id: int) -> Any:
     """Move a photo to the trash and go back to its event."""
     gallery = archive()
-    slug = gallery.browser.photo(photo_id, staff=True)["event"]["slug"]
-    gallery.delete_photo(photo_id, user=account().username)
+    slug = gallery.browse.photo(photo_id, staff=True)["event"]["slug"]
+    gallery.photos.delete(photo_id, user=account().username)
     flash(_("Moved to the trash. An admin can restore it there."), "ok")
     return redirect(url_for("browse.event", slug=slug))
 
@@ -116,4 +113,4 @@ def delete_photo(photo_id: int) -> Any:
 @require("view")
 def person(person_id: int) -> Any:
     """Show every photo a photographer took."""
-    return render_template("browse/person.html", person=archive().browser.person(person_id))
+    return render_template("browse/person.html", person=archive().browse.person(person_id))

@@ -48,7 +48,7 @@ def _editor(slug: str, new_link: str | None = None, status: int = 200) -> Any:
         render_template(
             "exhibitions/edit.html",
             show=gallery.exhibitions.get(slug),
-            events=gallery.browser.event_choices(),
+            events=gallery.browse.event_choices(),
             new_link=new_link,
         ),
         status,
@@ -88,7 +88,7 @@ def add(slug: str) -> Any:
     if form.get("event"):
         added = gallery.exhibitions.add_event(slug, form["event"])
     elif form.get("query", "").strip():
-        results = gallery.search(form["query"], per_page=100)
+        results = gallery.search.search(form["query"], per_page=100)
         added = gallery.exhibitions.add_photos(slug, [hit.photo_id for hit in results.hits])
     else:
         try:

@@ -18,7 +18,7 @@ def send_derivative(size: str, sha256: str) -> Any:
     """Answer a derivative: cached for a year (its URL changes with its content), made if missing."""
     if not _SHA.fullmatch(sha256):
         abort(404)
-    path = archive().derivative(sha256, size)
+    path = archive().derivatives.path(sha256, size)
     response = send_file(path, mimetype="image/jpeg", etag=f"{size}-{sha256}", conditional=True)
     response.headers["Cache-Control"] = f"public, max-age={YEAR}, immutable"
     return response
@@ -35,20 +35,13 @@ def derivative(size: str, sha256: str) -> Any:
 @require("original")
 def original(photo_id: int) -> Any:
     """Download a photo's original file, byte for byte, as an attachment (staff only)."""
-    gallery = archive()
-    shown = gallery.browser.photo(photo_id, staff=True)
-    path = gallery.store.original_path(shown["sha256"], shown["ext"])
-    if not path.is_file():
-        abort(404)
-    name = shown["original_name"] or f"{photo_id}.{shown['ext']}"
-    if not name.lower().endswith("." + shown["ext"]) and "." not in name:
-        name += "." + shown["ext"]
+    path, name, sha256 = archive().exports.original(photo_id)
     response = send_file(
         path,
         mimetype="application/octet-stream",
         as_attachment=True,
         download_name=name,
-        etag=shown["sha256"],
+        etag=sha256,
         conditional=True,
     )
     response.headers["Cache-Control"] = "private, no-cache"

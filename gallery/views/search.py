@@ -32,10 +32,10 @@ def search() -> Any:
     gallery = archive()
     if not query and not event:
         return render_template("search/results.html", query="", results=None)
-    results = gallery.search(query, event=event, sort=sort, page=page, per_page=PER_PAGE)
-    cards = gallery.browser.cards([hit.photo_id for hit in results.hits])
+    results = gallery.search.search(query, event=event, sort=sort, page=page, per_page=PER_PAGE)
+    cards = gallery.browse.cards([hit.photo_id for hit in results.hits])
     shown = list(results.facets.get("event", {}))[:10]  # the page lists the first ten
-    titles = gallery.browser.event_titles([*shown, event or ""])
+    titles = gallery.browse.event_titles([*shown, event or ""])
     return render_template(
         "search/results.html",
         query=query,

@@ -16,7 +16,7 @@ bp = Blueprint("upload", __name__)
 def upload() -> Any:
     """Show the upload page for a chosen (or new) event."""
     me = account()
-    events = archive().browser.event_choices()
+    events = archive().browse.event_choices()
     chosen = request.args.get("event") or (events[0]["slug"] if events else "")
     return render_template(
         "upload/upload.html",

@@ -185,7 +185,7 @@ def judged_fts_recall() -> None:
         ids = load_corpus(archive, Path(tmp) / "in")
 
         def ours(query: str) -> list[str]:
-            return [ids[hit.photo_id] for hit in archive.search(query, per_page=10).hits]
+            return [ids[hit.photo_id] for hit in archive.search.search(query, per_page=10).hits]
 
         theirs, their_empty = recall_at_10(fts_search)
         mine, my_empty = recall_at_10(ours)

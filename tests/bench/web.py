@@ -79,7 +79,7 @@ def event_page() -> None:
     with tempfile.TemporaryDirectory(prefix="gallery-web-bench-") as tmp:
         app = create_app({"MEDIA_DIR": Path(tmp) / "media", "INDEX_DIR": Path(tmp) / "index"})
         archive = get_archive(app)
-        archive.add_event("千张照片的活动", "主题党日", dt.date(2024, 11, 1), slug="big")
+        archive.events.add("千张照片的活动", "主题党日", dt.date(2024, 11, 1), slug="big")
         with archive.catalog.transaction() as session:
             event_id = session.query(Event.id).scalar()
             session.execute(insert(Photo), photo_rows([event_id] * 1000, range(1, 1001)))
@@ -128,7 +128,7 @@ def concurrent_uploads(photos: list[Path]) -> None:
     with tempfile.TemporaryDirectory(prefix="gallery-web-upload-") as tmp:
         app = create_app({"MEDIA_DIR": Path(tmp) / "media", "INDEX_DIR": Path(tmp) / "index"})
         archive = get_archive(app)
-        archive.add_event("并发上传", "", dt.date(2024, 11, 1), slug="up")
+        archive.events.add("并发上传", "", dt.date(2024, 11, 1), slug="up")
         archive.accounts.add("uploader", "photographer", "password-uploader")
         token = archive.accounts.create_token("uploader")
         server = make_server("127.0.0.1", 0, app, threaded=True)
@@ -170,14 +170,15 @@ def concurrent_uploads(photos: list[Path]) -> None:
             thread.join()
         wall = time.perf_counter() - start
         server.shutdown()
-        report = archive.check_index()
+        report = archive.search.check()
         leftovers = list((archive.store.root / "tmp").iterdir())
         print(
             f"\nweb: {len(photos)} concurrent uploads of 24 MP: {wall:.1f} s "
             f"({len(photos) / wall:.2f} photos/s), statuses {sorted(set(statuses))}, "
-            f"catalogue {archive.photo_count()}, index ok {report.ok}, temp files left {len(leftovers)}"
+            f"catalogue {archive.browse.photo_count()}, index ok {report.ok}, "
+            f"temp files left {len(leftovers)}"
         )
-        assert statuses == [201] * len(photos) and archive.photo_count() == len(photos)
+        assert statuses == [201] * len(photos) and archive.browse.photo_count() == len(photos)
         assert report.ok and not leftovers, report
         archive.close()
 

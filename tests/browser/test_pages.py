@@ -88,8 +88,8 @@ def test_upload_caption_and_find_by_traditional_characters(
     first.locator("textarea").fill("检验科党员在纪念馆前合影留念")
     first.locator("input").click()
     expect(first.locator(".saved")).to_have_text("已保存")
-    assert archive.photo(photo_id)["caption"] == "检验科党员在纪念馆前合影留念"
-    assert archive.photo(photo_id)["photographer"] == "杨军"
+    assert archive.exports.photo(photo_id)["caption"] == "检验科党员在纪念馆前合影留念"
+    assert archive.exports.photo(photo_id)["photographer"] == "杨军"
 
     # Find it by a Traditional word of that caption.
     page.fill("header input[type=search]", "紀念館 合影")
@@ -127,9 +127,9 @@ def test_lightbox_moves_with_the_keyboard(
     page: Page, live_server: str, archive: Archive, event: str, users, tmp_path: Path, output_path
 ) -> None:
     files = [photo(tmp_path / f"{n}.jpg", size=(480 + 80 * n, 360), seed=n) for n in range(3)]
-    archive.import_files(files, event, photographer="杨军")
-    for n, record in enumerate(archive.export(event)["photos"]):
-        archive.edit_photo(record["id"], caption=f"第{n + 1}张")
+    archive.imports.import_files(files, event, photographer="杨军")
+    for n, record in enumerate(archive.exports.catalogue(event)["photos"]):
+        archive.photos.edit(record["id"], caption=f"第{n + 1}张")
     sign_in(page, live_server, "viewer")
     page.goto(f"{live_server}/events/{event}")
     cells = page.locator(".grid .cell")
@@ -181,4 +181,4 @@ def event(archive: Archive) -> str:
     """An event to upload into."""
     import datetime as dt
 
-    return archive.add_event("主题党日", "主题党日", dt.date(2024, 11, 1), slug="party-day").slug
+    return archive.events.add("主题党日", "主题党日", dt.date(2024, 11, 1), slug="party-day").slug

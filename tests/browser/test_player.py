@@ -62,9 +62,9 @@ def server(app):
 def show(archive: Archive, event: str, tmp_path: Path) -> tuple[str, list[int]]:
     """An exhibition of three photos, arranged 3, 1, 2; one second a slide, polled every second."""
     files = [photo(tmp_path / f"{n}.jpg", size=(640, 400 + 40 * n), seed=n) for n in range(3)]
-    ids = [r.photo_id for r in archive.import_files(files, event, photographer="杨军")]
+    ids = [r.photo_id for r in archive.imports.import_files(files, event, photographer="杨军")]
     for n, photo_id in enumerate(ids):
-        archive.edit_photo(photo_id, caption=f"第{n + 1}张")
+        archive.photos.edit(photo_id, caption=f"第{n + 1}张")
     slug = archive.exhibitions.create("党建成果展", "记录支部的一年。", "2024年11月")
     archive.exhibitions.add_photos(slug, [ids[2], ids[0], ids[1]])
     archive.exhibitions.update(
@@ -76,7 +76,10 @@ def show(archive: Archive, event: str, tmp_path: Path) -> tuple[str, list[int]]:
 
 def keys(archive: Archive, slug: str) -> list[str]:
     """Return the slide keys of an exhibition in its current order."""
-    return [archive.photo(i["photo_id"])["sha256"] for i in archive.exhibitions.get(slug)["items"]]
+    return [
+        archive.exports.photo(i["photo_id"])["sha256"]
+        for i in archive.exhibitions.get(slug)["items"]
+    ]
 
 
 def record(page: Page) -> None:
@@ -191,8 +194,8 @@ def test_keeps_playing_through_network_loss_and_picks_up_changes(
     page.wait_for_function("() => Number(document.getElementById('player').dataset.failures) >= 1")
     assert page.evaluate("window.broken") == 0
 
-    [added] = archive.import_files([photo(tmp_path / "new.jpg", seed=42)], event)
-    archive.edit_photo(added.photo_id, caption="新加的照片")
+    [added] = archive.imports.import_files([photo(tmp_path / "new.jpg", seed=42)], event)
+    archive.photos.edit(added.photo_id, caption="新加的照片")
     archive.exhibitions.add_photos(slug, [added.photo_id])
     server.start()
     page.wait_for_function(
@@ -207,7 +210,7 @@ def test_keeps_playing_through_network_loss_and_picks_up_changes(
 def test_a_failing_image_is_skipped(browser, server: Server, archive: Archive, show) -> None:
     slug, ids = show
     token = archive.exhibitions.create_link(slug, "大厅")
-    broken = archive.photo(ids[0])["sha256"]
+    broken = archive.exports.photo(ids[0])["sha256"]
     # Without the service worker, whose own requests page routes do not see.
     context = browser.new_context(service_workers="block")
     page = context.new_page()

@@ -1,4 +1,4 @@
-"""Changing what staff wrote about photos, with a record of every change, and the trash."""
+"""Photos as staff change them: edits with a record of every change, the trash and its purge."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from typing import Any
 from gallery.catalog import Catalog, Change, Photo
 from gallery.catalog import queries as q
 from gallery.catalog.models import utcnow
+from gallery.derived import Derivatives
 from gallery.errors import NotFound
 from gallery.people import person_for_name
 
@@ -22,11 +23,12 @@ def _require_photo(session: Any, photo_id: int, *, trashed: bool = False) -> Pho
     return photo
 
 
-class Editor:
+class Photos:
     """Edits, deletions and restorations of photos; each one leaves a :class:`Change` row."""
 
-    def __init__(self, catalog: Catalog, trash_days: int) -> None:
+    def __init__(self, catalog: Catalog, derivatives: Derivatives, trash_days: int) -> None:
         self.catalog = catalog
+        self.derivatives = derivatives
         self.trash_days = trash_days
 
     def edit(
@@ -107,6 +109,14 @@ class Editor:
             photo = _require_photo(session, photo_id, trashed=True)
             session.add(Change(entity="photo", entity_id=photo_id, action="purge"))
             session.delete(photo)
+
+    def purge_trash(self, now: dt.datetime | None = None) -> int:
+        """Delete for good the photos whose time in the trash is over, files included."""
+        expired = self.expired(now)
+        for photo_id, sha, ext in expired:
+            self.purge(photo_id)
+            self.derivatives.remove(sha, ext)
+        return len(expired)
 
     def history(self, photo_id: int) -> list[dict[str, Any]]:
         """Return the recorded changes of a photo, oldest first."""

@@ -1,0 +1,156 @@
+"""``gallery event``: create, list and correct events; read a publicity article; press packs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+from flask.cli import with_appcontext
+
+from gallery.app import get_archive
+from gallery.article import Article, parse_article
+from gallery.cli.common import domain_errors, echo_json
+from gallery.events import CREDIT_ROLES, parse_date
+
+
+@click.group("event")
+def event_group() -> None:
+    """Create and list events."""
+
+
+def _parse_credit(_ctx: Any, _param: Any, values: tuple[str, ...]) -> dict[str, list[str]]:
+    """Parse ``--credit photo=杨军,李满桂`` options into role → names."""
+    credits: dict[str, list[str]] = {}
+    for value in values:
+        role, sep, names = value.partition("=")
+        if not sep or role not in CREDIT_ROLES:
+            raise click.BadParameter(
+                f"expected ROLE=NAME[,NAME] with ROLE one of {list(CREDIT_ROLES)}"
+            )
+        credits.setdefault(role, []).extend(n.strip() for n in names.split(",") if n.strip())
+    return credits
+
+
+@event_group.command("add")
+@click.option("--title", required=True, help="The event's title.")
+@click.option("--kind", default="", help="主题党日, 学术交流, 培训, ...")
+@click.option("--date", "start", required=True, help="First day, YYYY-MM-DD.")
+@click.option("--end-date", "end", help="Last day, YYYY-MM-DD, when it lasts several days.")
+@click.option("--place", default="", help="Where it took place.")
+@click.option("--organiser", "organisers", multiple=True, help="An organising unit (repeatable).")
+@click.option("--description", default="", help="A paragraph about the event.")
+@click.option("--slug", help="The event's short name in links (default: date and title).")
+@click.option("--credit", "credits", multiple=True, callback=_parse_credit, help="ROLE=NAME[,NAME]")
+@with_appcontext
+@domain_errors
+def event_add(
+    title: str,
+    kind: str,
+    start: str,
+    end: str | None,
+    place: str,
+    organisers: tuple[str, ...],
+    description: str,
+    slug: str | None,
+    credits: dict[str, list[str]],
+) -> None:
+    """Create an event and print its slug."""
+    event = get_archive().events.add(
+        title,
+        kind,
+        parse_date(start),
+        end_date=parse_date(end) if end else None,
+        place=place,
+        organisers=organisers,
+        description=description,
+        slug=slug,
+        credits=credits,
+    )
+    click.echo(event.slug)
+
+
+@event_group.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@with_appcontext
+def event_list(as_json: bool) -> None:
+    """List events with their photo counts and credits."""
+    events = get_archive().events.summaries()
+    if as_json:
+        echo_json(events)
+        return
+    if not events:
+        click.echo("No events yet.")
+    for event in events:
+        click.echo(
+            f"{event['start_date']}  {event['slug']}  {event['title']}"
+            f"  [{event['kind']}]  {event['photos']} photos"
+        )
+        if event["place"]:
+            click.echo(f"    {event['place']}")
+        if event["credits"]:
+            line = "  ".join(f"{c['label']}：{' '.join(c['names'])}" for c in event["credits"])
+            click.echo(f"    {line}")
+
+
+@event_group.command("import-article")
+@click.argument("source", type=click.File("r", encoding="utf-8-sig"))
+@click.option("--json", "as_json", is_flag=True, help="Print what was recognised as JSON.")
+@click.option("--save", is_flag=True, help="Create the event (after checking what was recognised).")
+@click.option("--kind", help="Override the kind recognised (主题党日, 学术交流, 培训, ...).")
+@click.option("--date", "event_date", help="Override the event's date, YYYY-MM-DD.")
+@click.option("--slug", help="The event's short name in links (default: date and title).")
+@with_appcontext
+@domain_errors
+def event_import_article(
+    source: Any,
+    as_json: bool,
+    save: bool,
+    kind: str | None,
+    event_date: str | None,
+    slug: str | None,
+) -> None:
+    """Recognise a publicity article (FILE or - for stdin); with --save, create its event."""
+    article = parse_article(source.read())
+    if as_json:
+        echo_json(article.to_json())
+    else:
+        _echo_article(article)
+    if save:
+        event = get_archive().events.add_from_article(
+            article, kind=kind, slug=slug, event_date=parse_date(event_date) if event_date else None
+        )
+        click.echo(f"created {event.slug}", err=as_json)
+    elif not as_json:
+        click.echo("Nothing saved: check the above, then run again with --save.")
+
+
+def _echo_article(article: Article) -> None:
+    """Print what was recognised in an article, one field per line, for an editor to check."""
+    data = article.to_json()
+    for field in ("title", "published_at", "event_date", "end_date", "kind"):
+        click.echo(f"{field + ':':14}{data[field] or '—'}")
+    for field in ("places", "organisers", "keywords"):
+        click.echo(f"{field + ':':14}{'、'.join(data[field]) or '—'}")
+    for credit in data["credits"]:
+        click.echo(f"{'credit:':14}{CREDIT_ROLES[credit['role']]}：{' '.join(credit['names'])}")
+    if not data["credits"]:
+        click.echo(f"{'credits:':14}— (no 文：/图：/审核： block found)")
+    for line in data["unrecognised"]:
+        click.echo(f"{'unrecognised:':14}{line}")
+
+
+@event_group.command("export-pack")
+@click.argument("slug")
+@click.option(
+    "--to", "target", required=True, type=click.Path(path_type=Path), help="A new folder or .zip."
+)
+@click.option(
+    "--photo", "photo_ids", multiple=True, type=int, help="Only these photos (repeatable)."
+)
+@with_appcontext
+@domain_errors
+def event_export_pack(slug: str, target: Path, photo_ids: tuple[int, ...]) -> None:
+    """Write an event's press pack: display-size photos without metadata, and captions.txt."""
+    path, count = get_archive().exports.press_pack(slug, target, list(photo_ids) or None)
+    click.echo(f"{count} photos and captions.txt in {path}")

@@ -1,0 +1,103 @@
+"""``gallery import`` and ``gallery export``: files in, the JSON backup out."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+from gallery.app import get_archive
+from gallery.cli.common import domain_errors
+from gallery.importer import ImportResult, collect_files
+
+
+@click.command("import")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--event", "event_slug", required=True, help="The event's slug.")
+@click.option("--photographer", help="Credit every photo to this person.")
+@click.option("--caption", help="Caption every photo with this text.")
+@click.option("--uploader", help="The user who uploads (default: none).")
+@click.option("--jobs", type=click.IntRange(1, 64), help="Files processed in parallel.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object per file.")
+@with_appcontext
+@domain_errors
+def import_command(
+    paths: tuple[Path, ...],
+    event_slug: str,
+    photographer: str | None,
+    caption: str | None,
+    uploader: str | None,
+    jobs: int | None,
+    as_json: bool,
+) -> None:
+    """Import photo files and folders (recursively) into an event."""
+    archive = get_archive()
+    if photographer is None:
+        photographer = _ask_photographer(archive.events.get(event_slug))
+    total = sum(1 for _ in collect_files(paths))
+    counts = {"imported": 0, "duplicate": 0, "failed": 0}
+    with click.progressbar(length=total, label="Importing", file=sys.stderr, show_pos=True) as bar:
+
+        def on_result(result: ImportResult) -> None:
+            counts[result.status] += 1
+            bar.update(1)
+            if as_json:
+                click.echo(json.dumps(result.as_dict(), ensure_ascii=False))
+            elif result.status == "failed":
+                click.echo(f"\nfailed: {result.path}: {result.error}", err=True)
+
+        archive.imports.import_files(
+            list(paths),
+            event_slug,
+            photographer=photographer,
+            caption=caption,
+            uploader=uploader,
+            jobs=jobs or int(current_app.config["IMPORT_JOBS"]),
+            on_result=on_result,
+        )
+    click.echo(
+        f"imported {counts['imported']}, duplicates {counts['duplicate']}, "
+        f"failed {counts['failed']}",
+        err=as_json,
+    )
+    if counts["failed"]:
+        sys.exit(1)
+
+
+def _ask_photographer(event: dict[str, Any]) -> str | None:
+    """Ask which of the event's 图 people took the photos, when the article credits several."""
+    names = next((c["names"] for c in event["credits"] if c["role"] == "photo"), [])
+    if len(names) < 2:
+        return None  # none or one: the importer takes the camera's artist or the one credited
+    if not sys.stdin.isatty():
+        click.echo(
+            f"note: the event credits several photographers ({'、'.join(names)}); photos "
+            "without an artist in their metadata stay uncredited (use --photographer)",
+            err=True,
+        )
+        return None
+    choice = click.prompt(
+        "Who took these photos? " + "  ".join(f"{n}) {name}" for n, name in enumerate(names, 1)),
+        type=click.IntRange(1, len(names)),
+    )
+    return names[choice - 1]
+
+
+@click.command("export")
+@click.option("--json", "as_json", is_flag=True, default=True, help="JSON (the only format).")
+@click.option("--event", "event_slug", help="Only this event and its photos.")
+@click.option("--output", "-o", type=click.Path(path_type=Path), help="Write to a file.")
+@with_appcontext
+@domain_errors
+def export_command(as_json: bool, event_slug: str | None, output: Path | None) -> None:
+    """Write the catalogue as JSON: the backup format."""
+    text = json.dumps(get_archive().exports.catalogue(event_slug), ensure_ascii=False, indent=2)
+    if output:
+        output.write_text(text + "\n", encoding="utf-8")
+    else:
+        click.echo(text)

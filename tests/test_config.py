@@ -1,0 +1,57 @@
+"""Settings: one default each, the environment only outside tests, paths resolved once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from gallery.config import DEFAULTS, load_config, parse_sizes
+
+
+def test_environment_overrides_defaults_with_their_types(tmp_path: Path) -> None:
+    config = load_config(
+        environ={
+            "GALLERY_MEDIA_DIR": str(tmp_path / "m"),
+            "GALLERY_MAX_PIXELS": "5",
+            "GALLERY_SESSION_COOKIE_SECURE": "yes",
+            "GALLERY_DERIVATIVE_SIZES": "thumb:100",
+            "NOT_OURS": "x",
+        }
+    )
+    assert config["MEDIA_DIR"] == tmp_path / "m" and config["MEDIA_DIR"].is_absolute()
+    assert config["MAX_PIXELS"] == 5
+    assert config["SESSION_COOKIE_SECURE"] is True
+    assert config["DERIVATIVE_SIZES"] == {"thumb": 100}
+    assert config["DATABASE_URL"] == f"sqlite:///{tmp_path / 'm' / 'catalog.sqlite3'}"
+
+
+def test_a_test_config_is_sealed_from_the_environment(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("GALLERY_DATABASE_URL", f"sqlite:///{tmp_path / 'shell.sqlite3'}")
+    monkeypatch.setenv("GALLERY_MAX_PIXELS", "7")
+    config = load_config({"MEDIA_DIR": tmp_path / "m"})
+    assert config["DATABASE_URL"] == f"sqlite:///{tmp_path / 'm' / 'catalog.sqlite3'}"
+    assert config["MAX_PIXELS"] == DEFAULTS["MAX_PIXELS"]
+    assert load_config()["MAX_PIXELS"] == 7  # without a test config the environment counts
+
+
+def test_the_suite_never_touches_a_database_named_in_the_shell(tmp_path: Path, monkeypatch) -> None:
+    from gallery import create_app, get_archive
+
+    shell_db = tmp_path / "shell.sqlite3"
+    monkeypatch.setenv("GALLERY_DATABASE_URL", f"sqlite:///{shell_db}")
+    app = create_app({"MEDIA_DIR": tmp_path / "m", "INDEX_DIR": tmp_path / "i"})
+    get_archive(app).close()
+    assert not shell_db.exists()
+    assert (tmp_path / "m" / "catalog.sqlite3").exists()
+
+
+@pytest.mark.parametrize("spec", ["thumb", "thumb:0", "thumb:x", "1x:10", ""])
+def test_bad_sizes_are_refused(spec: str) -> None:
+    with pytest.raises(ValueError, match="bad derivative size"):
+        parse_sizes(spec)
+
+
+def test_every_flask_setting_has_its_one_default() -> None:
+    for key in ("SESSION_COOKIE_SAMESITE", "PERMANENT_SESSION_LIFETIME", "BABEL_DEFAULT_LOCALE"):
+        assert key in DEFAULTS

@@ -1,0 +1,47 @@
+"""The web archive through Flask's test client. Serving images: derivatives, originals, press packs."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+from tests.conftest import login
+
+
+def test_derivatives_are_cached_forever_and_regenerated(client, archive, photos) -> None:
+    login(client, "viewer")
+    sha = archive.exports.photo(photos[0])["sha256"]
+    archive.store.derived_path("thumb", sha).unlink()
+    answer = client.get(f"/media/thumb/{sha}.jpg")
+    assert answer.status_code == 200 and answer.mimetype == "image/jpeg"
+    assert answer.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    assert answer.headers["X-Content-Type-Options"] == "nosniff"
+    assert b"Exif" not in answer.data[:2000]
+    again = client.get(f"/media/thumb/{sha}.jpg", headers={"If-None-Match": answer.headers["ETag"]})
+    assert again.status_code == 304
+    assert client.get(f"/media/huge/{sha}.jpg").status_code == 404
+    assert client.get("/media/thumb/../../catalog.sqlite3.jpg").status_code == 404
+    assert client.get(f"/media/thumb/{'0' * 64}.jpg").status_code == 404
+
+
+def test_originals_only_to_staff_as_attachments(app, archive, photos) -> None:
+    viewer = app.test_client()
+    login(viewer, "viewer")
+    assert viewer.get(f"/photos/{photos[0]}/original").status_code == 403
+    staff = app.test_client()
+    login(staff, "photographer")
+    answer = staff.get(f"/photos/{photos[0]}/original")
+    assert answer.status_code == 200
+    disposition = answer.headers["Content-Disposition"]
+    assert disposition.startswith("attachment;") and "IMG_0427.jpg" in disposition
+    sha = archive.exports.photo(photos[0])["sha256"]
+    assert answer.data == archive.store.original_path(sha, "jpg").read_bytes()
+
+
+def test_press_pack_download(client, archive, photos) -> None:
+    login(client, "editor")
+    answer = client.get("/events/exchange/press-pack.zip")
+    assert answer.status_code == 200 and answer.mimetype == "application/zip"
+    with zipfile.ZipFile(io.BytesIO(answer.data)) as pack:
+        assert sorted(pack.namelist()) == ["2024-11-01-01.jpg", "2024-11-01-02.jpg", "captions.txt"]
+    assert not list((archive.store.root / "tmp").iterdir())
