@@ -11,6 +11,7 @@ Nothing here does work of its own. Views and the CLI call ``archive.<service>.<v
 * ``accounts``     users, roles, sign-in, API tokens (:mod:`gallery.accounts`)
 * ``derivatives``  the derived image files (:mod:`gallery.derived`)
 * ``exports``      the JSON backup, a photo's record, press packs (:mod:`gallery.exports`)
+* ``records``      records for the archives office and their transfer (:mod:`gallery.records`)
 
 The search index follows the catalogue by itself: every commit that leaves outbox rows runs
 ``search.sync`` through the catalogue's after-commit hook.
@@ -33,6 +34,7 @@ from gallery.importer import Importer
 from gallery.indexing import Indexer
 from gallery.media_store import MediaStore
 from gallery.photos import Photos
+from gallery.records import CodeRules, Records, parse_retention
 
 
 class Archive:
@@ -55,6 +57,14 @@ class Archive:
         self.exhibitions = Exhibitions(catalog)
         self.accounts = Accounts(catalog)
         self.exports = Exports(catalog, store, sizes, self.derivatives)
+        rules = CodeRules(
+            fonds=str(config["ARCHIVE_FONDS"]).strip(),
+            group_pattern=config["ARCHIVE_GROUP_CODE"],
+            photo_pattern=config["ARCHIVE_PHOTO_CODE"],
+            retention=parse_retention(config["ARCHIVE_RETENTION"]),
+            secrecy=[s.strip() for s in config["ARCHIVE_SECRECY"].split(",") if s.strip()],
+        )
+        self.records = Records(catalog, store, rules, max_pixels)
 
     def open(self) -> Archive:
         """Bring the schema up to date, clear temp files of interrupted imports, catch the index up."""

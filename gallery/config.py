@@ -32,6 +32,13 @@ DEFAULTS: dict[str, Any] = {
     "LOGIN_WINDOW": 600,
     # Days a deleted photo stays restorable in the trash.
     "TRASH_DAYS": 30,
+    # The archives office (DA/T 50-2014): the fonds number (全宗号) the archives gave, how 档号 and
+    # 照片号 are built, the retention periods (key=label=code) and the secrecy levels offered.
+    "ARCHIVE_FONDS": "",
+    "ARCHIVE_GROUP_CODE": "{fonds}-ZP-{year}-{retention}-{group:03d}",
+    "ARCHIVE_PHOTO_CODE": "{group_code}-{item:04d}",
+    "ARCHIVE_RETENTION": "permanent=永久=Y,long=长期（30年）=C,short=短期（10年）=D",
+    "ARCHIVE_SECRECY": "公开,内部,秘密,机密,绝密",
     # Flask, Flask-WTF and Flask-Babel settings of the web interface.
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",

@@ -32,6 +32,7 @@ SERVICES = {
     "accounts",
     "derived",
     "exports",
+    "records",
 }
 ALLOWED = {
     "errors": set(),

@@ -16,6 +16,7 @@ from gallery.catalog.models import (
     Photo,
     User,
 )
+from gallery.catalog.records import PhotoPerson, RecordGroup, RecordItem
 
 __all__ = [
     "CREDIT_ROLES",
@@ -30,6 +31,9 @@ __all__ = [
     "Event",
     "Person",
     "Photo",
+    "PhotoPerson",
+    "RecordGroup",
+    "RecordItem",
     "User",
     "queries",
 ]

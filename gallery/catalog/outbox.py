@@ -11,6 +11,7 @@ from sqlalchemy import event, insert
 from sqlalchemy.orm import Session
 
 from gallery.catalog.models import Credit, Event, Person, Photo, SearchOutbox
+from gallery.catalog.records import PhotoPerson
 
 
 def _entity(obj: Any) -> tuple[str, int] | None:
@@ -21,6 +22,8 @@ def _entity(obj: Any) -> tuple[str, int] | None:
         return ("event", obj.id)
     if isinstance(obj, Credit):
         return ("event", obj.event_id) if obj.event_id else None
+    if isinstance(obj, PhotoPerson):
+        return ("photo", obj.photo_id) if obj.photo_id else None
     if isinstance(obj, Person):
         return ("person", obj.id)
     return None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask
 from flask.cli import FlaskGroup
 
-from gallery.cli import events, imports, media, photos, search, serve, users
+from gallery.cli import events, imports, media, photos, records, search, serve, users
 
 
 def register_commands(app: Flask) -> None:
@@ -21,6 +21,7 @@ def register_commands(app: Flask) -> None:
         users.user_group,
         users.token_group,
         media.derivatives_group,
+        records.archive_group,
         serve.serve_command,
         serve.demo_command,
     ):
