@@ -39,9 +39,19 @@ def init_app(app: Flask) -> None:
     Babel(app, locale_selector=_select_locale)
     init_login(app)
 
-    from gallery.views import admin, api, auth, browse, exhibitions, media, search, upload
+    from gallery.views import (
+        admin,
+        api,
+        auth,
+        browse,
+        exhibitions,
+        media,
+        records,
+        search,
+        upload,
+    )
 
-    for module in (auth, browse, search, upload, media, admin, exhibitions, api):
+    for module in (auth, browse, search, upload, media, admin, exhibitions, records, api):
         app.register_blueprint(module.bp)
     app.register_blueprint(exhibitions.display)
     csrf.exempt(api.bp)  # the API checks CSRF itself for session users; tokens need none
