@@ -12,6 +12,7 @@ Nothing here does work of its own. Views and the CLI call ``archive.<service>.<v
 * ``derivatives``  the derived image files (:mod:`gallery.derived`)
 * ``exports``      the JSON backup, a photo's record, press packs (:mod:`gallery.exports`)
 * ``records``      records for the archives office and their transfer (:mod:`gallery.records`)
+* ``shares``       share links for partners, their visit log, guest uploads (:mod:`gallery.shares`)
 
 The search index follows the catalogue by itself: every commit that leaves outbox rows runs
 ``search.sync`` through the catalogue's after-commit hook.
@@ -35,6 +36,7 @@ from gallery.indexing import Indexer
 from gallery.media_store import MediaStore
 from gallery.photos import Photos
 from gallery.records import CodeRules, Records, parse_retention
+from gallery.shares import Shares
 
 
 class Archive:
@@ -65,6 +67,7 @@ class Archive:
             secrecy=[s.strip() for s in config["ARCHIVE_SECRECY"].split(",") if s.strip()],
         )
         self.records = Records(catalog, store, rules, max_pixels)
+        self.shares = Shares(catalog, store, self.imports, self.exports, max_pixels)
 
     def open(self) -> Archive:
         """Bring the schema up to date, clear temp files of interrupted imports, catch the index up."""

@@ -21,6 +21,12 @@ class NotFound(GalleryError):
     status = 404
 
 
+class Gone(GalleryError):
+    """Raised when a link existed but no longer works: it expired or was revoked."""
+
+    status = 410
+
+
 class Conflict(GalleryError):
     """Raised when a change collides with what exists (a slug or user name already taken)."""
 

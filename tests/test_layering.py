@@ -33,6 +33,7 @@ SERVICES = {
     "derived",
     "exports",
     "records",
+    "shares",
 }
 ALLOWED = {
     "errors": set(),
@@ -52,6 +53,7 @@ ALLOWED = {
     **{service: BASE | PARTS for service in SERVICES},
     "photos": BASE | PARTS | {"derived"},
     "exports": BASE | PARTS | {"derived"},
+    "shares": BASE | PARTS | {"exports", "importer"},
     "archive": BASE | PARTS | SERVICES,
     "demo": BASE | PARTS | SERVICES | {"archive"},
     "app": BASE | {"archive", "cli", "views"},

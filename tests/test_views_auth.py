@@ -63,14 +63,14 @@ def test_sign_in_attempts_are_limited(client, users) -> None:
 
 
 def test_every_route_checks_a_permission(app) -> None:
-    """Only signing in, the language switch, static files and display links go without a role."""
+    """Only signing in, the language switch, static files, display and share links go without a role."""
     open_by_design = {"static", "auth.login", "auth.logout", "auth.language"}
     unguarded = [
         endpoint
         for endpoint, view in app.view_functions.items()
         if not hasattr(view, "permission")
         and endpoint not in open_by_design
-        and not endpoint.startswith("display.")  # a secret link, checked per request
+        and not endpoint.startswith(("display.", "share."))  # secret links, checked per request
     ]
     assert unguarded == []
 

@@ -17,6 +17,7 @@ from gallery.catalog.models import (
     User,
 )
 from gallery.catalog.records import PhotoPerson, RecordGroup, RecordItem
+from gallery.catalog.shares import GuestUpload, ShareLink, ShareVisit
 
 __all__ = [
     "CREDIT_ROLES",
@@ -30,10 +31,13 @@ __all__ = [
     "ExhibitionItem",
     "Event",
     "Person",
+    "GuestUpload",
     "Photo",
     "PhotoPerson",
     "RecordGroup",
     "RecordItem",
+    "ShareLink",
+    "ShareVisit",
     "User",
     "queries",
 ]

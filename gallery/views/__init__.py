@@ -48,12 +48,14 @@ def init_app(app: Flask) -> None:
         media,
         records,
         search,
+        shares,
         upload,
     )
 
-    for module in (auth, browse, search, upload, media, admin, exhibitions, records, api):
+    for module in (auth, browse, search, upload, media, admin, exhibitions, records, shares, api):
         app.register_blueprint(module.bp)
     app.register_blueprint(exhibitions.display)
+    app.register_blueprint(shares.share)
     csrf.exempt(api.bp)  # the API checks CSRF itself for session users; tokens need none
 
     app.after_request(security_headers)

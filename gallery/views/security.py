@@ -33,7 +33,7 @@ def security_headers(response: Any) -> Any:
     )
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["X-Frame-Options"] = "DENY"
-    response.headers["Referrer-Policy"] = "same-origin"
+    response.headers.setdefault("Referrer-Policy", "same-origin")
     if "Cache-Control" not in response.headers and response.mimetype in (
         "text/html",
         "application/json",
