@@ -52,7 +52,7 @@ def parse_article(raw: str) -> Article:
     else:
         article.note("no_headline")
     if head.skipped:
-        article.note("lines_skipped", "、".join(lines[i] for i in head.skipped))
+        article.note("lines_skipped", "、".join(units.unique(lines[i] for i in head.skipped)))
     for credit in head.credits:
         read_credit_line(credit, article)
 

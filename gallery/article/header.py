@@ -33,10 +33,12 @@ _BUTTONS = re.compile(
 _FURNITURE = re.compile(
     r"蓝字|轻点两下|滑动看下一个|预览时标签不可点|扫一扫|扫码|二维码|长按|微信号|公众号|当前位置|"
     r"^首页|上一篇|下一篇|字体|字号|分享到|关注我们|点击上方|点击关注|浏览次数|阅读量|阅读次数|"
-    r"点击数|点击量|访问量|^end$"
+    r"点击数|点击量|访问量|喜欢此内容|暂无留言|写下你的留言|看一看|划线|^end$"
 )
 # What ends the article on a page: other posts and links follow.
-_END = re.compile(r"往期推荐|往期回顾|往期精彩|精彩回顾|推荐阅读|相关阅读|相关新闻|相关文章|延伸阅读|更多精彩")
+_END = re.compile(
+    r"往期推荐|往期回顾|往期精彩|精彩回顾|推荐阅读|相关阅读|相关新闻|相关文章|延伸阅读|更多精彩|精选留言"
+)
 # The top of a page: byline, source, counts; dropped, never read as body text.
 _META = re.compile(
     r"^(?:原创|来源|出处|发布者|发布人|发布单位|发布时间|发布日期|发表时间|更新时间|时间|日期|"
@@ -128,7 +130,9 @@ def publication(line: str) -> tuple[dt.datetime, str] | None:
     if len(before) > 40 or _SENTENCE.search(before):
         return None  # a day inside a sentence
     labelled = re.search(r"发布|发表|更新|时间|日期|原创", before)
-    if match[4] is None and not labelled and _is_text(rest):
+    # Prose writes 11月1日; 2024-11-06 run into a paragraph is the page's time, not the text's.
+    numeric = "年" not in match[0]
+    if match[4] is None and not labelled and not numeric and _is_text(rest):
         return None  # 2024年11月1日，护理部…: the paragraph's day, not the post's
     return when, rest
 
@@ -194,7 +198,9 @@ def read_head(lines: list[str], content: list[int]) -> Head:
             break
     if head.title is None and head.skipped:
         # No line reads like one: take the first that is not the account's name.
-        plain = [i for i in head.skipped if not is_unit_name(lines[i]) and texts.count(lines[i]) < 2]
+        plain = [
+            i for i in head.skipped if not is_unit_name(lines[i]) and texts.count(lines[i]) < 2
+        ]
         head.title = (plain or head.skipped)[0]
         head.skipped.remove(head.title)
         head.guessed = True

@@ -12,13 +12,15 @@ CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 # Words that end a unit's name (the unit itself ends before them) or cannot be inside one. Verbs
 # made of two (参观体验, 考察学习) come first, so that 参观体验基地 leaves no place 体验基地.
 _BREAKS = (
-    "参观体验|参观学习|参观考察|参观调研|考察学习|学习考察|调研指导|观摩学习|实地考察|体验学习|"
+    "来到了|走进了|走访了|参观了|前往了|到了|参观体验|参观学习|参观考察|参观调研|考察学习|学习考察|调研指导|观摩学习|实地考察|体验学习|"
     "前往|来到|走进|走访|赴|到|在|于|参观|参加|开展|组织|举办|举行|召开|邀请|联合|携手|共同|"
     "与|和|及|、|的|了|为|由|对|向|将|把|从|党员|全体|一行|部分|同志|职工|医务人员|干部|代表|"
     "书记|主任|院长|科长|部长|处长|护士长|带领|率领|依次|先后|"
     "推动|促进|提升|提高|加强|推进|深入|围绕|通过|聆听|学习|观看|讲授|宣讲|参与|出席|主持|"
     "致辞|表示|指出|强调|要求|转化|成为|作为|进一步|不断|"
-    "我院|本院|我科|本科室|近日|日前|当天|上午|下午|晚上|活动|期间|其中|主题|专题"
+    "我院|本院|我科|本科室|近日|日前|当天|上午|下午|晚上|活动|期间|其中|专题|"
+    # 主题党日 breaks a name; 主题展览馆, 主题公园 are inside one.
+    "主题(?!(?:展览|文化|教育)?(?:馆|园|厅|广场|基地))"
 )
 _BREAK = re.compile(_BREAKS)
 _ORGANISER_SUFFIX = (
@@ -46,8 +48,12 @@ _NOT_ONE_UNIT = re.compile(
 _GENERIC_PLACE = re.compile(
     rf"^(?:体验|学习|考察|调研|观摩|交流|实践|参观|培训|活动|教学|展示)(?:{_PLACE_SUFFIX})$"
 )
-_PLACE_VERB = re.compile(r"(?:前往|来到|走进|走访|赴|到|在|于|参观|地点[:：]?)")
-_FRAGMENT = re.compile(rf"[{CJK}0-9](?:[{CJK}0-9]|(?<=[0-9]) +(?=[{CJK}])|(?<=[{CJK}]) +(?=[0-9]))*")
+_PLACE_VERB = re.compile(r"(?:前往了?|来到了?|走进了?|走访了?|赴|到了?|在|于|参观了?|地点[:：]?)")
+# A kind of unit with no name: 党支部, 委员会, 办公室.
+_KIND_ONLY = re.compile(rf"(?:{_ORGANISER_SUFFIX})")
+_FRAGMENT = re.compile(
+    rf"[{CJK}0-9](?:[{CJK}0-9]|(?<=[0-9]) +(?=[{CJK}])|(?<=[{CJK}]) +(?=[0-9]))*"
+)
 _BOOK_TITLE = re.compile(r"《([^《》\n]{1,80})》")
 _KINDS = (
     ("主题党日", "主题党日"),
@@ -105,7 +111,7 @@ def organisers(body: str, places: list[str]) -> list[str]:
     found = []
     for before, piece, written in _fragments(body):
         match = None if _PLACE_VERB.fullmatch(before) else _ORGANISER.match(piece)
-        if match and len(match[0]) >= 3 and not _NOT_ONE_UNIT.match(match[0]) and "各" not in match[0]:
+        if match and len(match[0]) >= 3 and _one_unit(match[0]):
             found.append((match[0], written[: match.end()]))
     units = [(key, name) for key, name in dict(found).items() if name not in places]
     kept = []
@@ -116,6 +122,11 @@ def organisers(body: str, places: list[str]) -> list[str]:
         if not any(k.endswith(key) or _SHORTENED.sub("", k) == short for k in longer):
             kept.append(name)
     return unique(kept)
+
+
+def _one_unit(name: str) -> bool:
+    """Tell whether a unit's name names one unit: not 各党支部, 相关科室, nor a bare 党支部."""
+    return not (_NOT_ONE_UNIT.match(name) or "各" in name or _KIND_ONLY.fullmatch(name))
 
 
 def kind(text: str) -> str:
