@@ -83,7 +83,13 @@ def _day(
         article.unrecognised.append(match[0])
         return None
     if published and not year_text and start > published.date():
-        start = start.replace(year=year - 1)  # 12月30日 in a post of 1月2日: last year
+        try:
+            last_year = start.replace(year=year - 1)
+        except ValueError:  # 2月29日
+            last_year = start
+        # 12月30日 in a post of 1月2日 is last year's; 3月5日 in a post of 3月1日 is not a year old.
+        if (published.date() - last_year).days <= 183:
+            start = last_year
     end = None
     if end_day:
         try:
