@@ -323,7 +323,7 @@ def test_headline_after_stray_lines_and_time_fused_with_the_lead() -> None:
     for furniture in ("阅读原文", "点赞", "蓝字", "原创"):
         assert furniture not in article.body and furniture not in article.text
     assert article.text.startswith("青海红十字医院\n青海红十字医院")  # kept: the editor may need it
-    assert [(n.code, n.detail) for n in article.notes] == [("lines_skipped", "青海红十字医院")]
+    assert article.notes == []  # an account's name is a known stray line: nothing to check
 
 
 def test_the_same_post_in_traditional_with_pinyin_garbling() -> None:
@@ -336,7 +336,7 @@ def test_the_same_post_in_traditional_with_pinyin_garbling() -> None:
     assert article.organisers == ["青海紅十字醫院檢驗科黨支部", "第三十三黨支部"]
     assert credits(article) == {"text": ["張雯"], "photo": ["楊軍"], "review": ["劉強"]}
     assert "(" not in article.text and "閱讀原文" not in article.text
-    assert article.note_codes == ["lines_skipped"]
+    assert article.notes == []
 
 
 HEADLINE = "检验科党支部开展“重温入党誓词”主题党日活动"
@@ -424,10 +424,13 @@ def test_a_line_that_only_may_be_a_headline_is_taken_and_noted() -> None:
         "青海红十字医院\n送温暖\n2024-01-20 10:00\n1月19日，工会走访慰问困难职工。\n"
     )
     assert article.title == "送温暖"
-    assert [(n.code, n.detail) for n in article.notes][:2] == [
-        ("headline_guessed", "送温暖"),
-        ("lines_skipped", "青海红十字医院"),
-    ]
+    assert [(n.code, n.detail) for n in article.notes][:1] == [("headline_guessed", "送温暖")]
+
+
+def test_an_unknown_line_above_the_headline_is_left_out_and_noted() -> None:
+    article = parse_article(f"张雯\n{HEADLINE}\n2024-11-06 14:34\n{LEAD}\n文：张雯\n")
+    assert article.title == HEADLINE and article.body == LEAD
+    assert [(n.code, n.detail) for n in article.notes] == [("lines_skipped", "张雯")]
 
 
 def test_hospital_website_page() -> None:
@@ -565,11 +568,13 @@ def test_form_says_what_to_check_in_chinese(client, users) -> None:
     assert "publication date" not in page  # no English inside Chinese
 
     stray = client.post(
-        "/events/import-article", data={"text": read("wechat_stray.txt"), "csrf_token": token}
+        "/events/import-article",
+        data={"text": "-\n张雯\n" + read("wechat_stray.txt"), "csrf_token": token},
     )
     page = stray.get_data(as_text=True)
-    assert "标题上方的几行已略去：青海红十字医院。" in page
+    assert "标题上方的几行已略去：张雯。请确认没有遗漏内容。" in page
     assert 'value="追寻红色足迹 赓续精神血脉——检验科党支部赴海南州开展主题党日活动"' in page
+    assert 'required aria-describedby="note-lines_skipped"' in page
 
     clean = client.post(
         "/events/import-article", data={"text": read("clean.txt"), "csrf_token": token}

@@ -24,6 +24,8 @@ from gallery.text import strip_pinyin, to_simplified
 __all__ = ["CREDIT_LABELS", "NOTES", "Article", "Note", "parse_article", "split_names"]
 
 # Marks a page leaves that no reader sees: zero-width spaces, joiners, the byte-order mark.
+# 标题：检验科开展技能竞赛: the label is not the headline's.
+_TITLE_LABEL = re.compile(r"^(?:标题|標題|题目|題目)\s*[:：]\s*")
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
 
 
@@ -46,13 +48,19 @@ def parse_article(raw: str) -> Article:
     head = read_head(lines, kept)
     article.published_at = head.published_at
     if head.title is not None:
-        article.title = lines[head.title]
+        article.title = _TITLE_LABEL.sub("", lines[head.title])
         if head.guessed:
             article.note("headline_guessed", article.title)
     else:
         article.note("no_headline")
-    if head.skipped:
-        article.note("lines_skipped", "、".join(units.unique(lines[i] for i in head.skipped)))
+    # An account's name (said once or twice) is a known stray line; anything else left out is noted.
+    unknown = [
+        lines[i]
+        for i in head.skipped
+        if not units.is_unit_name(lines[i]) and not head.repeated(lines[i])
+    ]
+    if unknown:
+        article.note("lines_skipped", "、".join(units.unique(unknown)))
     for credit in head.credits:
         read_credit_line(credit, article)
 

@@ -95,9 +95,9 @@ def _is_meta(line: str) -> bool:
     return len(line) <= 40 and not is_paragraph(line) and _META.match(_folded(line)) is not None
 
 
-def reads_like_headline(line: str, head: list[str]) -> bool:
+def reads_like_headline(line: str, head: Head) -> bool:
     """Tell whether a line reads like a headline: Chinese, long enough, no sentence, no label."""
-    if len(_CJK_CHAR.findall(line)) < 5 or is_paragraph(line) or head.count(line) > 1:
+    if len(_CJK_CHAR.findall(line)) < 5 or is_paragraph(line) or head.repeated(line):
         return False  # a line said twice at the top is the account's name
     if is_credit_line(line) or _is_meta(line) or is_unit_name(line):
         return False
@@ -115,8 +115,14 @@ class Head:
     #: A line that starts with the publication time: index → the text after it.
     lead: dict[int, str] = dataclasses.field(default_factory=dict)
     skipped: list[int] = dataclasses.field(default_factory=list)
+    #: The lines of the top, to tell a line said twice (the account's name).
+    top: list[str] = dataclasses.field(default_factory=list)
     #: Credits written beside the publication time (作者：陈静).
     credits: list[str] = dataclasses.field(default_factory=list)
+
+    def repeated(self, line: str) -> bool:
+        """Tell whether a line is said more than once at the top of the article."""
+        return self.top.count(line) > 1
 
 
 def publication(line: str) -> tuple[dt.datetime, str] | None:
@@ -158,9 +164,8 @@ def _credits_beside(rest: str) -> list[str]:
 
 def read_head(lines: list[str], content: list[int]) -> Head:
     """Find the headline and the publication time among the first lines; skip the page's lines."""
-    head = Head()
     top = content[:HEAD_LINES]
-    texts = [lines[i] for i in top]
+    head = Head(top=[lines[i] for i in top])
     for n, i in enumerate(top):
         line = lines[i]
         if is_credit_line(line):
@@ -178,7 +183,7 @@ def read_head(lines: list[str], content: list[int]) -> Head:
             continue
         if _is_meta(line):
             head.used.add(i)
-        elif head.title is None and reads_like_headline(line, texts):
+        elif head.title is None and reads_like_headline(line, head):
             head.title = i
             head.used.add(i)
             if head.published_at is not None:
@@ -199,7 +204,7 @@ def read_head(lines: list[str], content: list[int]) -> Head:
     if head.title is None and head.skipped:
         # No line reads like one: take the first that is not the account's name.
         plain = [
-            i for i in head.skipped if not is_unit_name(lines[i]) and texts.count(lines[i]) < 2
+            i for i in head.skipped if not is_unit_name(lines[i]) and not head.repeated(lines[i])
         ]
         head.title = (plain or head.skipped)[0]
         head.skipped.remove(head.title)
