@@ -594,3 +594,17 @@ def test_every_note_has_its_chinese_words_on_the_form(app) -> None:
     assert [code for code, _ in notes] == list(NOTES)
     for code, words in notes:
         assert words.strip() and not re.search(r"[A-Za-z]", words), (code, words)
+
+
+def test_headline_and_time_on_one_line() -> None:
+    article = parse_article(f"{HEADLINE} 2024-11-06\n{LEAD}\n文：张雯\n")
+    assert article.title == HEADLINE
+    assert article.published_at == dt.datetime(2024, 11, 6)
+    assert article.body == LEAD
+
+
+def test_short_names_of_a_unit_are_one_unit_and_a_specialty_is_none() -> None:
+    body = "11月5日，第33党支部与三十三支部党员在我院门诊大厅开展宣传，我院检验科获评省级临床重点专科。"
+    article = parse_article(f"{HEADLINE}\n2024-11-06 14:34\n{body}\n")
+    assert article.organisers == ["第33党支部", "检验科"]
+    assert article.places == ["门诊大厅"]

@@ -48,7 +48,7 @@ def parse_article(raw: str) -> Article:
     head = read_head(lines, kept)
     article.published_at = head.published_at
     if head.title is not None:
-        article.title = _TITLE_LABEL.sub("", lines[head.title])
+        article.title = _TITLE_LABEL.sub("", head.title_text or lines[head.title])
         if head.guessed:
             article.note("headline_guessed", article.title)
     else:

@@ -109,6 +109,8 @@ class Head:
     """What the top of an article holds, by line index."""
 
     title: int | None = None
+    #: The headline when it shares its line with the time (检验科开展质控培训 2024-11-06).
+    title_text: str = ""
     guessed: bool = False
     published_at: dt.datetime | None = None
     used: set[int] = dataclasses.field(default_factory=set)
@@ -125,8 +127,8 @@ class Head:
         return self.top.count(line) > 1
 
 
-def publication(line: str) -> tuple[dt.datetime, str] | None:
-    """Return the publication time a line starts with (after a byline) and the text after it."""
+def publication(line: str) -> tuple[dt.datetime, str, str] | None:
+    """Return the publication time a line starts with, and the texts before and after it."""
     match = PUBLISHED.search(line)
     when = published_in(match) if match else None
     if not match or not when:
@@ -140,7 +142,7 @@ def publication(line: str) -> tuple[dt.datetime, str] | None:
     numeric = "年" not in match[0]
     if match[4] is None and not labelled and not numeric and _is_text(rest):
         return None  # 2024年11月1日，护理部…: the paragraph's day, not the post's
-    return when, rest
+    return when, line[: match.start()].strip(), rest
 
 
 def _is_text(rest: str) -> bool:
@@ -172,8 +174,10 @@ def read_head(lines: list[str], content: list[int]) -> Head:
             continue  # 文/张雯 at the top: the credits read it
         found = publication(line) if head.published_at is None else None
         if found:
-            head.published_at, rest = found
+            head.published_at, before, rest = found
             head.used.add(i)
+            if head.title is None and reads_like_headline(before, head):
+                head.title, head.title_text = i, before
             if _is_text(rest):
                 head.lead[i] = rest
                 break  # the body starts on this line

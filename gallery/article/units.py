@@ -12,7 +12,7 @@ CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 # Words that end a unit's name (the unit itself ends before them) or cannot be inside one. Verbs
 # made of two (参观体验, 考察学习) come first, so that 参观体验基地 leaves no place 体验基地.
 _BREAKS = (
-    "来到了|走进了|走访了|参观了|前往了|到了|参观体验|参观学习|参观考察|参观调研|考察学习|学习考察|调研指导|观摩学习|实地考察|体验学习|"
+    "在我院|在本院|于我院|于本院|来到我院|走进我院|来到了|走进了|走访了|参观了|前往了|到了|参观体验|参观学习|参观考察|参观调研|考察学习|学习考察|调研指导|观摩学习|实地考察|体验学习|"
     "前往|来到|走进|走访|赴|到|在|于|参观|参加|开展|组织|举办|举行|召开|邀请|联合|携手|共同|"
     "与|和|及|、|的|了|为|由|对|向|将|把|从|党员|全体|一行|部分|同志|职工|医务人员|干部|代表|"
     "书记|主任|院长|科长|部长|处长|护士长|带领|率领|依次|先后|"
@@ -25,7 +25,7 @@ _BREAKS = (
 _BREAK = re.compile(_BREAKS)
 _ORGANISER_SUFFIX = (
     "党总支|党支部|党委|支部|总支|工会|团委|妇委会|委员会|研究所|研究院|医院|卫生院|学院|大学|"
-    "中心|分院|院区|病区|科室|[^学]科(?![学技研普])|处(?![理置])|部(?![署分门])|办公室|协会|学会|"
+    "中心|分院|院区|病区|科室|[^学专本]科(?![学技研普])|处(?![理置])|部(?![署分门])|办公室|协会|学会|"
     "分会|集团|公司|局(?![面势限])|委(?![员托])"
 )
 _PLACE_SUFFIX = (
@@ -48,7 +48,9 @@ _NOT_ONE_UNIT = re.compile(
 _GENERIC_PLACE = re.compile(
     rf"^(?:体验|学习|考察|调研|观摩|交流|实践|参观|培训|活动|教学|展示)(?:{_PLACE_SUFFIX})$"
 )
-_PLACE_VERB = re.compile(r"(?:前往了?|来到了?|走进了?|走访了?|赴|到了?|在|于|参观了?|地点[:：]?)")
+_PLACE_VERB = re.compile(
+    r"(?:前往了?|来到(?:了|我院)?|走进(?:了|我院)?|走访了?|赴|到了?|[在于](?:我院|本院)?|参观了?)"
+)
 # A kind of unit with no name: 党支部, 委员会, 办公室.
 _KIND_ONLY = re.compile(rf"(?:{_ORGANISER_SUFFIX})")
 _FRAGMENT = re.compile(
@@ -67,6 +69,26 @@ _KINDS = (
 )
 # The marks a short name drops from the full one: 第三十三党支部 → 三十三支部.
 _SHORTENED = re.compile(r"^(?:中共|中国共产党)|第|党(?=总支|支部|委)")
+_CN_NUMBER = re.compile(r"[一二三四五六七八九十百]+")
+_CN_VALUE = dict(zip("一二三四五六七八九", range(1, 10), strict=True))
+
+
+def _short_key(name: str) -> str:
+    """Return what a unit's name and its short forms share: 第三十三党支部, 三十三支部 → 33支部."""
+    return _CN_NUMBER.sub(lambda m: str(_cn_number(m[0])), _SHORTENED.sub("", name))
+
+
+def _cn_number(text: str) -> int:
+    """Return the value of a Chinese number below a thousand: 三十三 → 33, 十 → 10, 一百二十 → 120."""
+    total, digit = 0, 0
+    for char in text:
+        if char == "百":
+            total, digit = total + (digit or 1) * 100, 0
+        elif char == "十":
+            total, digit = total + (digit or 1) * 10, 0
+        else:
+            digit = digit * 10 + _CN_VALUE[char]
+    return total + digit
 
 
 def keywords(body: str) -> list[str]:
@@ -116,10 +138,10 @@ def organisers(body: str, places: list[str]) -> list[str]:
     units = [(key, name) for key, name in dict(found).items() if name not in places]
     kept = []
     for key, name in units:
-        short = _SHORTENED.sub("", key)
+        short = _short_key(key)
         # 检验科 after 青海红十字医院检验科, 三十三支部 after 第三十三党支部: the same unit, named short.
         longer = (k for k, _ in units if len(k) > len(key))
-        if not any(k.endswith(key) or _SHORTENED.sub("", k) == short for k in longer):
+        if not any(k.endswith(key) or _short_key(k) == short for k in longer):
             kept.append(name)
     return unique(kept)
 
