@@ -27,13 +27,14 @@ PROVINCES = frozenset(
 _BUTTONS = re.compile(
     r"(?:原创|分享|收藏|点赞|赞|在看|写留言|留言|转发|推荐|听过|听全文|阅读原文|阅读全文|阅读|"
     r"关注|已关注|喜欢|打印本页|打印|关闭窗口|关闭|返回顶部|返回列表|返回|图片|视频|音频|置顶|"
-    r"设为星标|星标|知道了|取消|允许|展开|收起|全文|小程序|次|人|万|w|\d+)+"
+    r"设为星标|星标|知道了|取消|允许|展开|收起|全文|小程序|次|人|万|w|个|篇|"
+    r"original|share|like|wow|comment|favorite|readmore|\d+)+"
 )
 # Page furniture that can stand among words, recognised on a short line only.
 _FURNITURE = re.compile(
     r"蓝字|轻点两下|滑动看下一个|预览时标签不可点|扫一扫|扫码|二维码|长按|微信号|公众号|当前位置|"
     r"^首页|上一篇|下一篇|字体|字号|分享到|关注我们|点击上方|点击关注|浏览次数|阅读量|阅读次数|"
-    r"点击数|点击量|访问量|喜欢此内容|暂无留言|写下你的留言|看一看|划线|^end$"
+    r"点击数|点击量|访问量|喜欢此内容|暂无留言|写下你的留言|看一看|划线|收录于|^end$"
 )
 # What ends the article on a page: other posts and links follow.
 _END = re.compile(
@@ -66,6 +67,8 @@ def is_chrome(line: str) -> bool:
         return True  # -, ▲, END, 01
     if compact in PROVINCES or _BUTTONS.fullmatch(compact):
         return True
+    if all(word.startswith(("#", "＃")) for word in line.split()):
+        return True  # #党建工作 #主题党日: the post's tags
     return len(folded) <= 40 and _FURNITURE.search(folded) is not None
 
 
