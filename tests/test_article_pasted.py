@@ -316,3 +316,23 @@ def test_short_names_of_a_unit_are_one_unit_and_a_specialty_is_none() -> None:
     article = parse_article(f"{HEADLINE}\n2024-11-06 14:34\n{body}\n")
     assert article.organisers == ["第33党支部", "检验科"]
     assert article.places == ["门诊大厅"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2024-11-06 14:34:15 青海 检验科党支部于11月1日前往西路军纪念馆开展主题党日活动。",
+        "2024-11-06 14:34:15青海11月1日，检验科党支部前往西路军纪念馆开展主题党日活动。",
+        "检验科党支部开展主题党日活动\n原创 青海红十字医院 2024-11-06 14:34:15\n"
+        "11月1日，检验科党支部前往西路军纪念馆开展主题党日活动。",
+        "红十字之声\n红十字之声\n2024-11-06 14:34:15\n"
+        "11月1日，检验科党支部前往西路军纪念馆开展主题党日活动。",
+    ],
+)
+def test_region_after_the_time_a_repeated_headline_and_an_account_said_twice(text: str) -> None:
+    article = parse_article(f"检验科党支部开展主题党日活动\n{text}\n文：张雯\n")
+    assert article.title == "检验科党支部开展主题党日活动"
+    assert article.body.startswith(("检验科党支部于11月1日", "11月1日，检验科"))
+    assert article.event_date == dt.date(2024, 11, 1)
+    assert article.places == ["西路军纪念馆"]
+    assert article.notes == []

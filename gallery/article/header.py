@@ -34,7 +34,7 @@ _BUTTONS = re.compile(
 _FURNITURE = re.compile(
     r"蓝字|轻点两下|滑动看下一个|预览时标签不可点|扫一扫|扫码|二维码|长按|微信号|公众号|当前位置|"
     r"^首页|上一篇|下一篇|字体|字号|分享到|关注我们|点击上方|点击关注|浏览次数|阅读量|阅读次数|"
-    r"点击数|点击量|访问量|喜欢此内容|暂无留言|写下你的留言|看一看|划线|收录于|^end$"
+    r"点击数|点击量|访问量|喜欢此内容|暂无留言|写下你的留言|看一看|划线|收录于|官方微信|官微|^end$"
 )
 # What ends the article on a page: other posts and links follow.
 _END = re.compile(
@@ -48,6 +48,8 @@ _META = re.compile(
 _META_LABEL = re.compile(rf"(?:^|(?<=\s))([{CJK}]{{1,6}})\s*[:：]")
 _SENTENCE = re.compile(r"[，。！？；,;!?]")
 _CJK_CHAR = re.compile(f"[{CJK}]")
+# The region WeChat prints after the time, run into the text: 青海 为…, 青海11月1日…
+_REGION = re.compile(rf"^(?:{'|'.join(sorted(PROVINCES, key=len, reverse=True))})(?:\s+|(?=\d))")
 #: How many lines from the top may still be the page's head.
 HEAD_LINES = 12
 
@@ -100,8 +102,10 @@ def _is_meta(line: str) -> bool:
 
 def reads_like_headline(line: str, head: Head) -> bool:
     """Tell whether a line reads like a headline: Chinese, long enough, no sentence, no label."""
-    if len(_CJK_CHAR.findall(line)) < 5 or is_paragraph(line) or head.repeated(line):
-        return False  # a line said twice at the top is the account's name
+    if len(_CJK_CHAR.findall(line)) < 5 or is_paragraph(line):
+        return False
+    if head.repeated(line) and len(line) <= 12:
+        return False  # a short line said twice at the top is the account's name
     if is_credit_line(line) or _is_meta(line) or is_unit_name(line):
         return False
     return not (PUBLISHED.search(line) and len(line) < 30)
@@ -182,14 +186,14 @@ def read_head(lines: list[str], content: list[int]) -> Head:
             if head.title is None and reads_like_headline(before, head):
                 head.title, head.title_text = i, before
             if _is_text(rest):
-                head.lead[i] = rest
+                head.lead[i] = _REGION.sub("", rest)
                 break  # the body starts on this line
             head.credits.extend(_credits_beside(rest))
             if head.title is not None:
                 break
             continue
-        if _is_meta(line):
-            head.used.add(i)
+        if _is_meta(line) or (head.title is not None and line == lines[head.title]):
+            head.used.add(i)  # a byline, or the headline said again
         elif head.title is None and reads_like_headline(line, head):
             head.title = i
             head.used.add(i)
