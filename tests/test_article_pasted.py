@@ -336,3 +336,19 @@ def test_region_after_the_time_a_repeated_headline_and_an_account_said_twice(tex
     assert article.event_date == dt.date(2024, 11, 1)
     assert article.places == ["西路军纪念馆"]
     assert article.notes == []
+
+
+def test_an_account_name_is_never_the_headline() -> None:
+    article = parse_article(
+        "青海红十字医院\n2024-11-06 14:34\n11月1日，检验科开展义诊活动。\n文：张雯\n"
+    )
+    assert article.title == "" and article.note_codes[0] == "no_headline"
+    assert article.body == "11月1日，检验科开展义诊活动。"
+
+
+def test_the_day_in_the_headline_when_the_text_names_none() -> None:
+    article = parse_article(
+        "11月1日，检验科开展义诊活动\n2024-11-06 14:34\n检验科在门诊大厅开展义诊。\n"
+    )
+    assert article.event_date == dt.date(2024, 11, 1)
+    assert "event_date_from_publication" not in article.note_codes

@@ -82,6 +82,8 @@ def _read_body(article: Article) -> None:
     if article.published_at is None:
         article.note("no_publication_time")
     article.event_date, article.end_date = event_dates(to_simplified(body), article)
+    if article.event_date is None:  # 11月1日，检验科…: the day in the headline only
+        article.event_date, article.end_date = event_dates(to_simplified(article.title), article)
     if article.event_date is None and article.published_at is not None:
         article.event_date = article.published_at.date()
         article.note("event_date_from_publication", article.event_date.isoformat())

@@ -213,11 +213,12 @@ def read_head(lines: list[str], content: list[int]) -> Head:
         else:
             break
     if head.title is None and head.skipped:
-        # No line reads like one: take the first that is not the account's name.
+        # No line reads like one: take the first that may be one.
         plain = [
             i for i in head.skipped if not is_unit_name(lines[i]) and not head.repeated(lines[i])
         ]
-        head.title = (plain or head.skipped)[0]
-        head.skipped.remove(head.title)
-        head.guessed = True
+        if plain:  # an account's name is never taken for the headline
+            head.title = plain[0]
+            head.skipped.remove(head.title)
+            head.guessed = True
     return head
