@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 
 import pytest
@@ -166,6 +167,30 @@ def test_hospital_website_page_in_traditional() -> None:
     assert article.body.startswith("6月26日下午") and "下一篇" not in article.body
 
 
+@pytest.mark.parametrize(
+    "furniture",
+    [
+        "轻触阅读原文",
+        "继续滑动看下一个",
+        "微信扫一扫关注该公众号",
+        "喜欢此内容的人还喜欢",
+        "写留言",
+        "赞赏",
+        "【打印】【关闭】",
+        "Copyright © 2024 青海红十字医院 版权所有",
+        "#党建工作",
+        "▲",
+        "- END -",
+    ],
+)
+def test_furniture_in_and_after_the_text_is_left_out(furniture: str) -> None:
+    article = parse_article(
+        f"{HEADLINE}\n2024-11-06 14:34\n{LEAD}\n{furniture}\n检验科将持续改进。\n文：张雯\n"
+    )
+    assert article.body == f"{LEAD}\n检验科将持续改进。"
+    assert article.unrecognised == [] and article.notes == []
+
+
 def test_wechat_copy_from_the_phone() -> None:
     """Headline, 原创, the author and the account, the time, the region alone, 听全文; 往期推荐 ends it."""
     article = parse_article(read("wechat_mobile.txt"))
@@ -210,8 +235,12 @@ def test_a_described_day_is_not_the_events_and_several_days_are_noted() -> None:
         ("支部前往西宁市革命历史纪念馆参观学习。", ["西宁市革命历史纪念馆"]),
     ],
 )
-def test_places(sentence: str, places: list[str]) -> None:
-    assert parse_article(f"{HEADLINE}\n2024-11-06 14:34\n11月1日，{sentence}\n").places == places
+@pytest.mark.parametrize(
+    "script", [str, lambda t: _traditional(t)], ids=["simplified", "traditional"]
+)
+def test_places(sentence: str, places: list[str], script) -> None:
+    text = script(f"{HEADLINE}\n2024-11-06 14:34\n11月1日，{sentence}\n")
+    assert parse_article(text).places == [script(p) for p in places]
 
 
 @pytest.mark.parametrize(
@@ -227,10 +256,12 @@ def test_places(sentence: str, places: list[str]) -> None:
         ("输血科与检验科共同开展活动。", ["输血科", "检验科"]),
     ],
 )
-def test_organisers(sentence: str, organisers: list[str]) -> None:
-    assert parse_article(f"{HEADLINE}\n2024-11-06 14:34\n11月1日，{sentence}\n").organisers == (
-        organisers
-    )
+@pytest.mark.parametrize(
+    "script", [str, lambda t: _traditional(t)], ids=["simplified", "traditional"]
+)
+def test_organisers(sentence: str, organisers: list[str], script) -> None:
+    text = script(f"{HEADLINE}\n2024-11-06 14:34\n11月1日，{sentence}\n")
+    assert parse_article(text).organisers == [script(o) for o in organisers]
 
 
 def test_author_lines_at_the_top_are_credits() -> None:
@@ -352,3 +383,62 @@ def test_the_day_in_the_headline_when_the_text_names_none() -> None:
     )
     assert article.event_date == dt.date(2024, 11, 1)
     assert "event_date_from_publication" not in article.note_codes
+
+
+# Every stray top × every way the time is written × both scripts × with and without pinyin garbling.
+STRAYS = [
+    "",
+    "-\n原创\n",
+    "青海红十字医院\n青海红十字医院\n",
+    "点击上方蓝字关注我们\n",
+    "分享 收藏 点赞\n",
+]
+PLACE = "海南州建政 70 周年主题展览馆"
+BODY = f"检验科党支部为深入学习贯彻全会精神，于11月1日赴{PLACE}参观体验基地，开展主题党日活动。"
+TIMES = {
+    "own line": f"{HEADLINE}\n2024-11-06 14:34:15\n{BODY}",
+    "fused": f"{HEADLINE}\n2024-11-06 14:34:15{BODY}",
+    "byline and region": f"{HEADLINE}\n原创 青海红十字医院 2024-11-06 14:34:15 青海\n{BODY}",
+    "time first": f"2024年11月06日 14:34\n{HEADLINE}\n点击上方蓝字关注我们\n{BODY}",
+}
+
+
+@functools.cache
+def _s2t():
+    """Return the Simplified→Traditional converter, built once."""
+    import opencc
+
+    return opencc.OpenCC("s2t")
+
+
+def _traditional(text: str) -> str:
+    return _s2t().convert(text)
+
+
+def _garbled(text: str) -> str:
+    """Write "(pinyin)" after every other Chinese character, as a web page converter does."""
+    from pypinyin import Style, pinyin
+
+    out = []
+    for n, char in enumerate(text):
+        out.append(char)
+        if "\u4e00" <= char <= "\u9fff" and n % 2:
+            out.append(f"({pinyin(char, style=Style.TONE)[0][0]})")
+    return "".join(out)
+
+
+@pytest.mark.parametrize("garbled", [False, True], ids=["plain", "garbled"])
+@pytest.mark.parametrize("script", [str, _traditional], ids=["simplified", "traditional"])
+@pytest.mark.parametrize("times", list(TIMES), ids=list(TIMES))
+@pytest.mark.parametrize("stray", STRAYS, ids=["none", "dash", "account", "follow", "share"])
+def test_every_shape_in_every_script(stray: str, times: str, script, garbled: bool) -> None:
+    text = script(f"{stray}{TIMES[times]}\n文：张雯\n图：杨军\n")
+    article = parse_article(_garbled(text) if garbled else text)
+    assert article.title == script(HEADLINE)
+    assert article.published_at is not None and article.published_at.date() == dt.date(2024, 11, 6)
+    assert article.event_date == dt.date(2024, 11, 1)
+    assert article.body == script(BODY)
+    assert article.places == [script(PLACE)]
+    assert article.organisers == [script("检验科党支部")]
+    assert credits(article) == {"text": [script("张雯")], "photo": [script("杨军")]}
+    assert article.notes == []

@@ -34,7 +34,7 @@ _BUTTONS = re.compile(
 _FURNITURE = re.compile(
     r"蓝字|轻点两下|滑动看下一个|预览时标签不可点|扫一扫|扫码|二维码|长按|微信号|公众号|当前位置|"
     r"^首页|上一篇|下一篇|字体|字号|分享到|关注我们|点击上方|点击关注|浏览次数|阅读量|阅读次数|"
-    r"点击数|点击量|访问量|喜欢此内容|暂无留言|写下你的留言|看一看|划线|收录于|官方微信|官微|^end$"
+    r"点击数|点击量|访问量|喜欢此内容|暂无留言|写下你的留言|看一看|划线|收录于|官方微信|官微|阅读原文|赞赏|版权所有|copyright|icp备|技术支持|^end$"
 )
 # What ends the article on a page: other posts and links follow.
 _END = re.compile(
