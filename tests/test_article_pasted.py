@@ -442,3 +442,11 @@ def test_every_shape_in_every_script(stray: str, times: str, script, garbled: bo
     assert article.organisers == [script("检验科党支部")]
     assert credits(article) == {"text": [script("张雯")], "photo": [script("杨军")]}
     assert article.notes == []
+
+
+def test_a_byline_under_the_headline_and_time_is_left_out() -> None:
+    text = (
+        f"2024-11-06 14:34\n{HEADLINE}\n原创 青海红十字医院\n来源：党委办公室\n{LEAD}\n文：张雯\n"
+    )
+    article = parse_article(text)
+    assert article.title == HEADLINE and article.body == LEAD and article.notes == []

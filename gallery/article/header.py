@@ -179,6 +179,11 @@ def read_head(lines: list[str], content: list[int]) -> Head:
         line = lines[i]
         if is_credit_line(line):
             continue  # 文/张雯 at the top: the credits read it
+        if head.title is not None and head.published_at is not None:
+            if not (_is_meta(line) or line == lines[head.title]):
+                break  # the body starts here
+            head.used.add(i)  # a byline under both, or the headline said again
+            continue
         found = publication(line) if head.published_at is None else None
         if found:
             head.published_at, before, rest = found
@@ -189,16 +194,12 @@ def read_head(lines: list[str], content: list[int]) -> Head:
                 head.lead[i] = _REGION.sub("", rest)
                 break  # the body starts on this line
             head.credits.extend(_credits_beside(rest))
-            if head.title is not None:
-                break
             continue
         if _is_meta(line) or (head.title is not None and line == lines[head.title]):
             head.used.add(i)  # a byline, or the headline said again
         elif head.title is None and reads_like_headline(line, head):
             head.title = i
             head.used.add(i)
-            if head.published_at is not None:
-                break
         elif head.title is None and not is_paragraph(line):
             head.skipped.append(i)
             head.used.add(i)
