@@ -135,6 +135,10 @@ def test_dates_after_publication_or_without_a_year_are_noted() -> None:
         ("张 雯 刘 强", ["张雯", "刘强"]),
         ("王 小明、李四", ["王小明", "李四"]),
         ("Anna Smith", ["Anna", "Smith"]),
+        ("马 秀 清", ["马秀清"]),
+        ("馬 秀 清 楊 軍", ["馬秀清", "楊軍"]),
+        ("张 雯 刘 强 王 五", ["张雯", "刘强", "王五"]),
+        ("李明 王 五", ["李明", "王五"]),
     ],
 )
 def test_split_names(written: str, names: list[str]) -> None:

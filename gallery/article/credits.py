@@ -120,22 +120,28 @@ def _looks_like_name(name: str) -> bool:
 
 
 def split_names(text: str) -> list[str]:
-    """Split a credit's names as written: 楊 軍 李明 → 楊軍, 李明 (a lone character is a surname)."""
+    """Split a credit's names as written: 楊 軍 李明 → 楊軍, 李明; 马 秀 清 → 马秀清; 王 小明 → 王小明.
+
+    Characters typed one by one make one name of two or three, or names of two (张 雯 刘 强).
+    """
     parts = [p for p in _NAME_SEPARATORS.split(text.strip()) if p]
     names: list[str] = []
-    lone = ""
+    run: list[str] = []
     for part in parts:
-        if lone and all(is_cjk(c) for c in part) and len(part) <= 2:
-            names.append(lone + part)
-            lone = ""
-            continue
-        if lone:
-            names.append(lone)
-            lone = ""
         if len(part) == 1 and is_cjk(part):
-            lone = part
+            run.append(part)
+        elif len(run) == 1 and all(is_cjk(c) for c in part) and len(part) <= 2:
+            names.append(run.pop() + part)  # a surname, then the given name
         else:
+            names.extend(_spaced_names(run))
+            run = []
             names.append(part)
-    if lone:
-        names.append(lone)
-    return names
+    return names + _spaced_names(run)
+
+
+def _spaced_names(chars: list[str]) -> list[str]:
+    """Return the names that characters typed one by one make: 2 or 3 → one, 4 → two, 5 → 2 + 3."""
+    if len(chars) <= 3:
+        return ["".join(chars)] if chars else []
+    cut = 3 if len(chars) == 5 else 2
+    return ["".join(chars[:cut]), *_spaced_names(chars[cut:])]

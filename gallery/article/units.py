@@ -141,7 +141,7 @@ def organisers(body: str, places: list[str]) -> list[str]:
         short = _short_key(key)
         # 检验科 after 青海红十字医院检验科, 三十三支部 after 第三十三党支部: the same unit, named short.
         longer = (k for k, _ in units if len(k) > len(key))
-        if not any(k.endswith(key) or _short_key(k) == short for k in longer):
+        if not any(k.endswith(key) or _short_key(k).endswith(short) for k in longer):
             kept.append(name)
     return unique(kept)
 
