@@ -454,3 +454,14 @@ def test_a_byline_under_the_headline_and_time_is_left_out() -> None:
     )
     article = parse_article(text)
     assert article.title == HEADLINE and article.body == LEAD and article.notes == []
+
+
+def test_a_subtitle_joins_the_headline_and_credits_may_be_spaced() -> None:
+    text = (
+        "原创\n坚守初心 守护生命\n——记青海红十字医院检验科主任李满桂\n2024-11-06 14:34\n"
+        "11月1日，检验科主任李满桂在门诊大厅开展义诊。\n通讯员 张雯\n摄影 楊 軍 李明\n编辑 部门要求严格\n"
+    )
+    article = parse_article(text)
+    assert article.title == "坚守初心 守护生命——记青海红十字医院检验科主任李满桂"
+    assert credits(article) == {"text": ["张雯"], "photo": ["楊軍", "李明"]}
+    assert article.body.endswith("编辑 部门要求严格")  # a sentence, not a credit

@@ -54,11 +54,27 @@ CREDIT = re.compile(rf"(?:^|(?<=[\s|｜丨,，;；]))({_LABELS})\s*[:：/／|｜
 # "label：value" of any other kind, so that unknown labels in the credits block are listed.
 LABELLED = re.compile(rf"^\s*([{CJK}]{{1,6}})\s*[:：]\s*(\S.*)$")
 _NAME_SEPARATORS = re.compile(r"[\s、,，;；/／|｜丨]+")
+_LONG_LABELS = "|".join(
+    re.escape(label) for label in sorted(CREDIT_LABELS, key=len, reverse=True) if len(label) > 1
+)
+# 通讯员 张雯, 摄影 杨军 李明: a label of two or more characters, a space, then only names.
+_SPACED = re.compile(rf"^({_LONG_LABELS})\s+(\S.*)$")
+
+
+def _colon(line: str) -> str:
+    """Return a credit written with a space as with a colon: 通讯员 张雯 → 通讯员：张雯."""
+    match = _SPACED.match(line.strip())
+    if not match:
+        return line
+    names = split_names(match[2])
+    # Without a colon, only short names make it a credit: 编辑 部门要求严格 is a sentence.
+    short = all(_looks_like_name(name) and len(name) <= 4 for name in names)
+    return f"{match[1]}：{match[2]}" if names and short else line
 
 
 def is_credit_line(line: str) -> bool:
     """Tell whether a line starts with a credit label (文：, 图／, 审核：)."""
-    return len(line) <= 120 and CREDIT.match(credit_text(line)) is not None
+    return len(line) <= 120 and CREDIT.match(credit_text(_colon(line))) is not None
 
 
 def credits_block(lines: list[str], rest: list[int]) -> list[int]:
@@ -86,6 +102,7 @@ def credit_text(line: str) -> str:
 
 def read_credit_line(line: str, article: Article) -> None:
     """Add the credits of one line ("文：张雯 图：杨军") to the article; list what is not a credit."""
+    line = _colon(line)
     folded = credit_text(line)
     matches = list(CREDIT.finditer(folded))
     if not matches:

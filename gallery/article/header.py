@@ -50,6 +50,7 @@ _SENTENCE = re.compile(r"[，。！？；,;!?]")
 _CJK_CHAR = re.compile(f"[{CJK}]")
 # The region WeChat prints after the time, run into the text: 青海 为…, 青海11月1日…
 _REGION = re.compile(rf"^(?:{'|'.join(sorted(PROVINCES, key=len, reverse=True))})(?:\s+|(?=\d))")
+_SUBTITLE = re.compile(rf"^(?:——|—|--|──)\s*[{CJK}]")
 #: How many lines from the top may still be the page's head.
 HEAD_LINES = 12
 
@@ -179,6 +180,10 @@ def read_head(lines: list[str], content: list[int]) -> Head:
         line = lines[i]
         if is_credit_line(line):
             continue  # 文/张雯 at the top: the credits read it
+        if head.title is not None and top[n - 1] == head.title and _SUBTITLE.match(line):
+            head.title_text = (head.title_text or lines[head.title]) + line
+            head.used.add(i)  # ——记检验科主任李满桂: the headline's second part
+            continue
         if head.title is not None and head.published_at is not None:
             if not (_is_meta(line) or line == lines[head.title]):
                 break  # the body starts here
