@@ -465,3 +465,10 @@ def test_a_subtitle_joins_the_headline_and_credits_may_be_spaced() -> None:
     assert article.title == "坚守初心 守护生命——记青海红十字医院检验科主任李满桂"
     assert credits(article) == {"text": ["张雯"], "photo": ["楊軍", "李明"]}
     assert article.body.endswith("编辑 部门要求严格")  # a sentence, not a credit
+
+
+def test_the_account_under_the_headline_without_a_time() -> None:
+    article = parse_article(f"{HEADLINE}\n青海红十字医院\n2024年{LEAD}\n文：张雯\n")
+    assert article.title == HEADLINE and article.body == f"2024年{LEAD}"
+    assert article.event_date == dt.date(2024, 11, 1)
+    assert article.note_codes == ["no_publication_time"]

@@ -213,7 +213,7 @@ def read_head(lines: list[str], content: list[int]) -> Head:
             and head.published_at is None
             and len(line) <= 30
             and not is_paragraph(line)
-            and any(publication(lines[j]) for j in top[n + 1 : n + 4])
+            and (is_unit_name(line) or any(publication(lines[j]) for j in top[n + 1 : n + 6]))
         ):
             head.used.add(i)  # the byline between headline and time: author, account
         else:
