@@ -115,11 +115,17 @@ def test_unknown_labels_and_trailing_lines_are_listed_not_guessed() -> None:
     assert article.unrecognised == ["来源：检验科", "摄像：王五"]
 
 
-def test_dates_after_publication_or_without_a_year_are_listed() -> None:
+def test_dates_after_publication_or_without_a_year_are_noted() -> None:
     article = parse_article("标题\n12月1日至3日举办培训。\n")
     assert article.event_date is None and article.published_at is None
-    assert article.unrecognised == ["12月1日至3日 (no year: the publication date is missing)"]
-    assert parse_article("").unrecognised == ["the article is empty"]
+    assert article.unrecognised == []
+    assert ("date_without_year", "12月1日至3日") in [(n.code, n.detail) for n in article.notes]
+    assert "no_event_date" in article.note_codes
+    late = parse_article("检验科举办质控培训班\n2024-03-01 10:00\n3月5日至6日，检验科举办培训。\n")
+    assert late.event_date == dt.date(2024, 3, 1)  # the publication's day, said so
+    assert late.note_codes[:2] == ["date_after_publication", "event_date_from_publication"]
+    assert parse_article("").note_codes == ["empty"]
+    assert parse_article(" \n\n").note_codes == ["empty"]
 
 
 @pytest.mark.parametrize(
@@ -129,6 +135,10 @@ def test_dates_after_publication_or_without_a_year_are_listed() -> None:
         ("张 雯 刘 强", ["张雯", "刘强"]),
         ("王 小明、李四", ["王小明", "李四"]),
         ("Anna Smith", ["Anna", "Smith"]),
+        ("马 秀 清", ["马秀清"]),
+        ("馬 秀 清 楊 軍", ["馬秀清", "楊軍"]),
+        ("张 雯 刘 强 王 五", ["张雯", "刘强", "王五"]),
+        ("李明 王 五", ["李明", "王五"]),
     ],
 )
 def test_split_names(written: str, names: list[str]) -> None:

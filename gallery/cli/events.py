@@ -138,6 +138,8 @@ def _echo_article(article: Article) -> None:
         click.echo(f"{'credits:':14}— (no 文：/图：/审核： block found)")
     for line in data["unrecognised"]:
         click.echo(f"{'unrecognised:':14}{line}")
+    for note in data["notes"]:
+        click.echo(f"{'check:':14}{note['note']}")
 
 
 @event_group.command("export-pack")
