@@ -47,7 +47,9 @@ def _gallery(args: list[str], env: dict[str, str], ok: tuple[int, ...] = (0,)) -
     command = [str(Path(sys.executable).with_name("gallery")), *args]
     done = subprocess.run(command, env=env, capture_output=True, text=True)
     if done.returncode not in ok:
-        raise RuntimeError(f"{' '.join(args[:2])} failed ({done.returncode}): {done.stderr[-2000:]}")
+        raise RuntimeError(
+            f"{' '.join(args[:2])} failed ({done.returncode}): {done.stderr[-2000:]}"
+        )
     return done.stdout
 
 
@@ -98,7 +100,9 @@ def run(workdir: Path, jobs: int = 2) -> tuple[dict[str, dict[str, Any]], list[d
     }
     env.pop("GALLERY_DATABASE_URL", None)
     _gallery(["event", "add", "--title", "corpus", "--date", "2024-01-01", "--slug", "c"], env)
-    out = _gallery(["import", "--event", "c", "--jobs", str(jobs), "--json", str(CORPUS)], env, (0, 1))
+    out = _gallery(
+        ["import", "--event", "c", "--jobs", str(jobs), "--json", str(CORPUS)], env, (0, 1)
+    )
     results = [json.loads(line) for line in out.splitlines() if line.startswith("{")]
     export = json.loads(_gallery(["export", "--json", "--event", "c"], env))
     photos = {p["id"]: p for p in export["photos"]}
@@ -156,7 +160,9 @@ def main() -> None:
         _, table = score(mapped, workdir, args.show)
         print(table)
         failed = [r for r in results if r["status"] == "failed"]
-        print(f"{len(failed)} files refused, {len(refused_openable(results))} of them Pillow opens:")
+        print(
+            f"{len(failed)} files refused, {len(refused_openable(results))} of them Pillow opens:"
+        )
         for r in refused_openable(results):
             print(f"  {r['path']}: {r['code']} {r['detail'][:100]}")
 

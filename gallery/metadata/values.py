@@ -18,22 +18,59 @@ def split_names(names: str) -> list[str]:
     return [n.strip() for n in re.split(r"[;；,，、]", names) if n.strip()]
 
 
-def decode_text(raw: bytes | str, encoding: str | None = None) -> str:
-    """Decode text whose encoding is unknown: the one given, else UTF-8, else GB18030; never fail."""
+def is_cjk(ch: str) -> bool:
+    """Tell whether a character is Chinese (or Japanese, Korean) writing or its punctuation."""
+    o = ord(ch)
+    return (
+        0x2E80 <= o <= 0x9FFF
+        or 0xAC00 <= o <= 0xD7AF
+        or 0xF900 <= o <= 0xFAFF
+        or 0xFF00 <= o <= 0xFFEF
+        or 0x20000 <= o <= 0x3FFFF
+    )
+
+
+def _clean_cjk(text: str) -> bool:
+    """Tell whether every non-ASCII character of ``text`` is CJK: a clean Chinese decoding."""
+    return any(ord(c) > 127 for c in text) and all(ord(c) < 128 or is_cjk(c) for c in text)
+
+
+def _strict(raw: bytes, encoding: str) -> str | None:
+    """Decode ``raw`` strictly, or return None."""
+    try:
+        return raw.decode(encoding)
+    except (UnicodeDecodeError, LookupError):
+        return None
+
+
+def decode_text(raw: bytes | str, encoding: str | None = None, chinese: bool = False) -> str:
+    """Decode text whose encoding is unknown, never failing.
+
+    The encoding given, else UTF-8, else Latin-1 (cp1252) as other readers assume. GB18030 only where
+    the measurement says Chinese: the bytes are valid GB2312 (both bytes of every pair >= 0xA1, which
+    Latin text, an accented letter beside an ASCII one, never is), or they are not valid cp1252, or
+    they decode to clean Chinese in a file that is ``chinese`` by its other text.
+    """
     if isinstance(raw, str):
-        text = raw
-    else:
-        text = None
-        for candidate in (encoding, "utf-8", "gb18030"):
-            if candidate:
-                try:
-                    text = raw.decode(candidate)
-                    break
-                except (UnicodeDecodeError, LookupError):
-                    continue
-        if text is None:
-            text = raw.decode(encoding or "utf-8", errors="replace")
-    return text.replace("\x00", "").strip()
+        return raw.replace("\x00", "").strip()
+    raw = raw.replace(b"\x00", b"")
+    text = _strict(raw, encoding) if encoding else None
+    if text is None:
+        text = _strict(raw, "utf-8")
+    if text is None:
+        gb = _strict(raw, "gb18030")
+        latin = _strict(raw, "cp1252")
+        if (
+            gb is not None
+            and _clean_cjk(gb)
+            and (latin is None or chinese or _strict(raw, "gb2312") is not None)
+        ):
+            text = gb
+        else:
+            text = latin if latin is not None else gb
+    if text is None:
+        text = raw.decode("cp1252", errors="replace")
+    return text.strip()
 
 
 def parse_date(text: str) -> dt.datetime | None:
@@ -56,3 +93,29 @@ def parse_offset(text: str) -> str | None:
     if int(hours) > 14 or int(minutes) >= 60:
         return None
     return f"{sign}{hours}:{minutes}"
+
+
+_ISO = re.compile(
+    r"(\d{4})[-:](\d{2})[-:](\d{2})"
+    r"(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?)?\s*(Z|[+-]\d{2}:?\d{2})?"
+)
+
+
+def parse_iso_date(text: str) -> tuple[dt.datetime, str | None, bool]:
+    """Parse an XMP or IPTC date ("2007-11-19T11:03:15.5-06:00", "2020-07-23").
+
+    Return the wall-clock time, the UTC offset ("-06:00" or None), and whether only the day is known.
+    Raises ValueError for anything else (a year alone is no date taken).
+    """
+    match = _ISO.match(text.strip())
+    if not match:
+        raise ValueError(text)
+    year, month, day, hour, minute, second, fraction, zone = match.groups()
+    micro = int(fraction[:6].ljust(6, "0")) if fraction else 0
+    taken = dt.datetime(
+        int(year), int(month), int(day), int(hour or 0), int(minute or 0), int(second or 0), micro
+    )
+    if year == "0000":
+        raise ValueError(text)
+    offset = "+00:00" if zone == "Z" else parse_offset(zone) if zone else None
+    return taken, offset if hour else None, hour is None
