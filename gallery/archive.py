@@ -458,7 +458,8 @@ class Archive:
     def _photo_dict(self, photo: Photo) -> dict[str, Any]:
         """Return a photo's exported fields."""
         gps = None
-        if photo.gps_lat is not None and photo.gps_lon is not None:
+        if photo.gps_lat is not None and photo.gps_lon is not None or photo.gps_alt is not None:
+            # An altitude alone is reported too (lat and lon null): the file holds it.
             gps = {"lat": photo.gps_lat, "lon": photo.gps_lon, "alt": photo.gps_alt}
         store = self.store
         return {
@@ -482,8 +483,10 @@ class Archive:
             "iso": photo.iso,
             "focal_length_mm": photo.focal_length_mm,
             "gps": gps,
+            "creators": photo.creators,
             "artist": photo.artist,
             "copyright": photo.copyright,
+            "rights": photo.rights,
             "description": photo.description,
             "warnings": photo.warnings,
             "size_bytes": photo.size_bytes,

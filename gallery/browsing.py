@@ -143,7 +143,7 @@ class Browser:
                 "iso": photo.iso,
                 "focal_length_mm": photo.focal_length_mm,
                 "artist": photo.artist,
-                "copyright": photo.copyright,
+                "copyright": photo.rights or photo.copyright,
                 "previous": ids[at - 1] if at > 0 else None,
                 "next": ids[at + 1] if at + 1 < len(ids) else None,
                 "position": at + 1,
