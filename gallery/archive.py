@@ -475,6 +475,7 @@ class Archive:
             "height": photo.height,
             "orientation": photo.orientation,
             "taken_at": photo.taken_at,
+            "taken_source": photo.taken_source,
             "camera_make": photo.camera_make,
             "camera_model": photo.camera_model,
             "lens": photo.lens,

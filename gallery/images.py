@@ -146,6 +146,7 @@ def open_image(path: Path, max_pixels: int) -> Image.Image:
         im.info["raw"] = {
             "ext": ext if ext in RAW_EXTENSIONS else "dng",
             "size": _full_size(path, im),
+            "warning": f"camera RAW read by its first image: {raw_refusal}" if raw_refusal else "",
         }
     return im
 
@@ -186,7 +187,10 @@ def open_damaged(path: Path, max_pixels: int) -> Image.Image:
     Raises :class:`RejectedFile` when even that fails, or for formats that cannot be partly decoded.
     """
     im = open_image(path, max_pixels)
-    if im.format not in _MAY_BE_CUT or "raw" in im.info:
+    if "raw" in im.info:
+        im.close()
+        raise RejectedFile("raw_damaged", "its images cannot be decoded")
+    if im.format not in _MAY_BE_CUT:
         im.close()
         raise RejectedFile("truncated")
     # Pillow's switch is global: held only while this one picture decodes.
@@ -406,7 +410,8 @@ def make_derivatives(
         if index == 0:
             # Convert colour on the first, already reduced, image rather than on the full decode.
             current = _to_srgb(current, icc)
-        shown = current.transpose(transpose) if transpose else current
+        # FLIP_LEFT_RIGHT is 0: test against None, or orientation 2 stays mirrored.
+        shown = current.transpose(transpose) if transpose is not None else current
         results[name] = Derivative(_encode_jpeg(shown, quality), *shown.size)
     return results
 

@@ -270,6 +270,7 @@ class Importer:
             gps_lon=meta.gps_lon,
             gps_alt=meta.gps_alt,
             taken_date_only=meta.taken_date_only,
+            taken_source=meta.taken_source,
             artist=meta.artist,
             copyright=meta.copyright,
             creators=meta.creators(),

@@ -79,6 +79,8 @@ def _stage(job: Job, store: MediaStore, staged: Staged) -> None:
         except Exception as exc:  # metadata is lenient: a warning, never a refusal
             log.warning("metadata of %s unreadable", job.source, exc_info=True)
             staged.metadata = PhotoMetadata(warnings=[f"metadata unreadable: {exc!r}"[:300]])
+        if warning := im.info.get("raw", {}).get("warning"):
+            staged.metadata.warnings.append(warning)
         staged.width, staged.height = images.displayed_size(im, staged.metadata.orientation)
         try:
             derivatives = images.make_derivatives(

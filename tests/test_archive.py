@@ -246,10 +246,16 @@ def test_camera_raw_is_archived_with_its_preview(
 
 def test_broken_raw_and_plain_tiff(archive: Archive, event: str, tmp_path: Path) -> None:
     whole = dng(upright((64, 48)))
+    # The sensor data is cut but the preview survives: LibRaw cannot help, Pillow reads the preview.
     cut = write(tmp_path / "cut.dng", whole[: len(whole) // 3])
+    gone = write(tmp_path / "gone.dng", whole[:400])
     tiff = write(tmp_path / "scan.tif", encode(upright((64, 48)), "TIFF", tags={"Make": "Canon"}))
-    results = {Path(r.path).name: r for r in archive.import_files([cut, tiff], event)}
-    assert results["cut.dng"].status == "failed"
-    assert "truncated or unreadable camera RAW" in results["cut.dng"].error
+    results = {Path(r.path).name: r for r in archive.import_files([cut, gone, tiff], event)}
+    assert results["cut.dng"].status == "imported"
+    record = archive.photo(results["cut.dng"].photo_id)
+    assert record["original"].endswith(".dng")
+    assert any("camera RAW" in w for w in record["warnings"])
+    assert results["gone.dng"].status == "failed"
+    assert "camera RAW file is incomplete or damaged" in results["gone.dng"].error
     assert results["scan.tif"].status == "imported"
     assert archive.photo(results["scan.tif"].photo_id)["original"].endswith(".tif")

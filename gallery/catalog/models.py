@@ -129,6 +129,8 @@ class Photo(Base):
     taken_offset: Mapped[str | None] = mapped_column(String(6))
     # The file gives the day but no time of day (an IPTC or XMP date alone): taken_local is midnight.
     taken_date_only: Mapped[bool] = mapped_column(default=False)
+    # Where the date taken came from: "exif" (DateTimeOriginal), "xmp" or "iptc"; "" for none.
+    taken_source: Mapped[str] = mapped_column(String(8), default="")
     camera_make: Mapped[str] = mapped_column(String(200), default="")
     camera_model: Mapped[str] = mapped_column(String(200), default="")
     lens: Mapped[str] = mapped_column(String(200), default="")

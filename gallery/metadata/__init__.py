@@ -50,6 +50,8 @@ class PhotoMetadata:
     taken_offset: str | None = None
     #: True when the file gives the day the photo was taken but no time of day.
     taken_date_only: bool = False
+    #: Where the date taken was read: "exif" (DateTimeOriginal), "xmp" or "iptc" (the MWG date).
+    taken_source: str = ""
     camera_make: str = ""
     camera_model: str = ""
     lens: str = ""
@@ -163,6 +165,8 @@ def read_metadata(path: Path, im: Image.Image) -> PhotoMetadata:
     read_iptc(blocks.iptc, meta)
     meta.iptc_stale = blocks.iptc_is_stale()
     fill_from_xmp(meta)
+    if not meta.camera_make and not meta.camera_model:
+        meta.camera_make, meta.camera_model = blocks.ciff_make_model
     if meta.taken_local is None:
         _mwg_date(meta)
     original = im.info.get("original_orientation")
@@ -174,7 +178,8 @@ def read_metadata(path: Path, im: Image.Image) -> PhotoMetadata:
 
 def _mwg_date(meta: PhotoMetadata) -> None:
     """Set the date taken by the MWG rule when EXIF has no DateTimeOriginal: XMP, then IPTC."""
-    text = meta._mwg("", meta.xmp_values.get("date_created", ""), meta.iptc_date)
+    xmp = meta.xmp_values.get("date_created", "")
+    text = meta._mwg("", xmp, meta.iptc_date)
     if not text:
         return
     try:
@@ -183,3 +188,4 @@ def _mwg_date(meta: PhotoMetadata) -> None:
         meta.warnings.append(f"date created is not a date: {text!r}"[:200])
         return
     meta.taken_local, meta.taken_offset, meta.taken_date_only = taken, offset, date_only
+    meta.taken_source = "xmp" if text == xmp else "iptc"

@@ -36,6 +36,8 @@ class Blocks:
     iptc: bytes = b""
     #: The MD5 Photoshop stored of the IPTC it wrote (resource 0x0425), to tell a stale IPTC block.
     iptc_digest: bytes = b""
+    #: Make and model from a Canon CIFF heap (the APP0 block of early PowerShot JPEGs).
+    ciff_make_model: tuple[str, str] = ("", "")
     warnings: list[str] = field(default_factory=list)
 
     def iptc_is_stale(self) -> bool:
@@ -100,9 +102,45 @@ def _jpeg(path: Path, blocks: Blocks) -> None:
                 blocks.xmp = data[len(_XMP_STANDARD) :]
             elif kind == 0xED and data.startswith(b"Photoshop 3.0\x00"):
                 photoshop.append(data[14:])
+            elif kind == 0xE0 and data[6:14] == b"HEAPJPGM":
+                blocks.ciff_make_model = _ciff_make_model(data)
     blocks.exif = b"".join(exif)[:_MAX_BLOCK]
     if photoshop:
         _resources(b"".join(photoshop), blocks)
+
+
+def _ciff_make_model(data: bytes) -> tuple[str, str]:
+    """Return the make and model of a Canon CIFF heap (record 0x080A, "Canon\\0Canon PowerShot A5")."""
+    order = "<" if data[:2] == b"II" else ">"
+    (header,) = struct.unpack(order + "I", data[2:6])
+    found = _ciff_find(data[header:], order, 0x080A, depth=0)
+    make, _, rest = found.partition(b"\x00")
+    model = rest.split(b"\x00", 1)[0]
+    return make.decode("latin-1").strip(), model.decode("latin-1").strip()
+
+
+def _ciff_find(heap: bytes, order: str, wanted: int, depth: int) -> bytes:
+    """Find a record's data in a CIFF heap, descending into sub-heaps."""
+    if len(heap) < 6 or depth > 4:
+        return b""
+    (table,) = struct.unpack(order + "I", heap[-4:])
+    if table + 2 > len(heap):
+        return b""
+    (count,) = struct.unpack(order + "H", heap[table : table + 2])
+    for i in range(min(count, 256)):
+        at = table + 2 + 10 * i
+        if at + 10 > len(heap):
+            break
+        tag, size, offset = struct.unpack(order + "HII", heap[at : at + 10])
+        if tag & 0xC000:  # data held in the record itself: never a make or a sub-heap
+            continue
+        if tag & 0x3FFF == wanted:
+            return heap[offset : offset + size]
+        if tag & 0x3800 in (0x2800, 0x3000):
+            found = _ciff_find(heap[offset : offset + size], order, wanted, depth + 1)
+            if found:
+                return found
+    return b""
 
 
 def _resources(data: bytes, blocks: Blocks) -> None:

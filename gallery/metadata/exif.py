@@ -56,7 +56,8 @@ def _exif_tags(path: Path, exif: bytes, meta: PhotoMetadata) -> dict[str, Any]:
     return tags
 
 
-_SENTINELS = {0xFFFFFFFF, 0xFFFF, -1, 0x7FFFFFFF}
+# 0xFFFFFFFF is "unknown"; 0x7FFFFFFF is no sentinel (Parrot writes x/y rationals with it as x).
+_SENTINELS = {0xFFFFFFFF}
 
 
 def _has_fields(tags: dict[str, Any]) -> bool:
@@ -162,6 +163,7 @@ def _taken(tags: dict[str, Any], meta: PhotoMetadata) -> None:
     if digits:
         taken = taken.replace(microsecond=int(digits[:6].ljust(6, "0")))
     meta.taken_local = taken
+    meta.taken_source = "exif"
     offset_text = _text(tags, "EXIF OffsetTimeOriginal")
     meta.taken_offset = parse_offset(offset_text) if offset_text else None
     if offset_text and meta.taken_offset is None:

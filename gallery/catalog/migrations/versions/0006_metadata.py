@@ -22,6 +22,9 @@ def upgrade() -> None:
         batch.add_column(
             sa.Column("taken_date_only", sa.Boolean(), nullable=False, server_default=sa.false())
         )
+        batch.add_column(
+            sa.Column("taken_source", sa.String(length=8), nullable=False, server_default="")
+        )
     # Until now ``artist`` and ``copyright`` held the best value of any block: keep them as the
     # creators and the notice; a re-import reads the EXIF values as stored.
     photo = sa.table(
@@ -44,6 +47,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     with op.batch_alter_table("photo") as batch:
+        batch.drop_column("taken_source")
         batch.drop_column("taken_date_only")
         batch.drop_column("rights")
         batch.drop_column("creators")
