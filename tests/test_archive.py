@@ -90,7 +90,9 @@ def test_bad_files_fail_alone_and_leave_nothing(
     write(tmp_path / "batch" / "02-empty.jpg", b"")
     write(tmp_path / "batch" / "03-text.jpg", "不是图片".encode() * 50)
     write(tmp_path / "batch" / "04-truncated.jpg", data[: len(data) // 2])
-    write(tmp_path / "batch" / "05-gif.jpg", encode(upright(), "GIF"))
+    write(tmp_path / "batch" / "05-pcx.jpg", encode(upright(), "PCX"))
+    webp = encode(upright((800, 600)), "WEBP")
+    write(tmp_path / "batch" / "08-cut.webp", webp[: len(webp) // 2])
     write(
         tmp_path / "batch" / "06-bomb.png",
         encode(__import__("PIL.Image").Image.new("1", (15000, 15000)), "PNG"),
@@ -105,18 +107,21 @@ def test_bad_files_fail_alone_and_leave_nothing(
         "02-empty.jpg",
         "03-text.jpg",
         "04-truncated.jpg",
-        "05-gif.jpg",
+        "05-pcx.jpg",
         "06-bomb.png",
         "07-good.jpg",
+        "08-cut.webp",
     }
     assert outcome["01-good.jpg"][0] == outcome["07-good.jpg"][0] == "imported"
     assert outcome["02-empty.jpg"][1] == "empty_file"
     assert outcome["03-text.jpg"][1] == "not_an_image"
-    assert outcome["04-truncated.jpg"][1] == "truncated"
-    assert outcome["05-gif.jpg"][1:] == ("unsupported_format", outcome["05-gif.jpg"][2])
-    assert "GIF" in outcome["05-gif.jpg"][2]
+    # A JPEG cut short is kept, flagged (see test_images); a WebP cut short cannot be shown at all.
+    assert outcome["04-truncated.jpg"][0] == "imported"
+    assert outcome["08-cut.webp"][1] == "unreadable_image"
+    assert outcome["05-pcx.jpg"][1:] == ("unsupported_format", outcome["05-pcx.jpg"][2])
+    assert "PCX" in outcome["05-pcx.jpg"][2]
     assert outcome["06-bomb.png"][1] == "too_many_pixels"
-    assert len(media_files(archive)) == 8  # two originals and their derivatives, nothing else
+    assert len(media_files(archive)) == 12  # three originals and their derivatives, nothing else
     assert not list((archive.store.root / "tmp").iterdir())
     assert good.exists()
 
