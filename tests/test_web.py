@@ -602,3 +602,18 @@ def test_concurrent_uploads_lose_nothing(app, archive, event, tmp_path: Path) ->
     assert statuses == [201] * 12
     assert archive.photo_count() == 12 and archive.check_index().ok
     assert {p["photographer"] for p in archive.export()["photos"]} == {"新人0", "新人1", "新人2"}
+
+
+def test_a_damaged_picture_is_flagged_on_its_page(
+    archive: Archive, event: str, client, users, tmp_path
+) -> None:
+    data = encode(upright((800, 600)))
+    cut = tmp_path / "cut.jpg"
+    cut.write_bytes(data[: len(data) * 3 // 4])
+    [result] = archive.import_files([cut], event)
+    assert result.status == "imported"
+    login(client, "editor")
+    page = text_of(client.get(f"/photos/{result.photo_id}"))
+    assert "图片数据已损坏：部分画面无法解码。" in page
+    login(client, "viewer")
+    assert "图片数据已损坏" not in text_of(client.get(f"/photos/{result.photo_id}"))
