@@ -373,11 +373,17 @@ class Archive:
         original = self.store.original_path(sha, ext)
         if not original.is_file():
             return f"original missing: {self.store.relative(original)}"
+        limit, quality = int(self.config["MAX_PIXELS"]), int(self.config["JPEG_QUALITY"])
         try:
-            with images.open_image(original, int(self.config["MAX_PIXELS"])) as im:
-                derived = images.make_derivatives(
-                    im, self.sizes, orientation, int(self.config["JPEG_QUALITY"])
-                )
+            try:
+                with images.open_image(original, limit) as im:
+                    derived = images.make_derivatives(im, self.sizes, orientation, quality)
+            except RejectedFile as exc:
+                if exc.code != "truncated":
+                    raise
+                # A damaged picture was archived with what decodes: rebuild it the same way.
+                with images.open_damaged(original, limit) as im:
+                    derived = images.make_derivatives(im, self.sizes, orientation, quality)
         except RejectedFile as exc:
             return str(exc)
         for name, derivative in derived.items():

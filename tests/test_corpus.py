@@ -14,7 +14,10 @@ from PIL import Image, ImageChops, ImageStat
 
 from tests import corpus
 
-pytestmark = pytest.mark.skipif(not corpus.CORPUS.is_dir(), reason="corpus not present")
+pytestmark = [
+    pytest.mark.slow,  # about a minute and a half with two jobs
+    pytest.mark.skipif(not corpus.CORPUS.is_dir(), reason="corpus not present"),
+]
 
 
 @pytest.fixture(scope="module")

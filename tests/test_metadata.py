@@ -486,3 +486,18 @@ def test_jpeg2000_uuid_boxes(tmp_path: Path) -> None:
         "Jason",
         "© Jason",
     )
+
+
+@pytest.mark.parametrize(
+    "word", ["leçon", "Crémieux", "Müller", "kerület", "Óscar Cañas", "coração", "déjà", "São Tomé"]
+)
+def test_latin_text_is_never_read_as_gb18030(word: str) -> None:
+    # Each of these is also valid GB18030 bytes or close to it ("le鏾n"): the measurement says Latin.
+    assert decode_text(word.encode("cp1252")) == word
+
+
+@pytest.mark.parametrize(
+    "text", ["检验科学术交流", "第三十三黨支部開展“追尋紅色足跡”", "傳承紅色基因"]
+)
+def test_chinese_gb18030_without_a_declared_charset(text: str) -> None:
+    assert decode_text(text.encode("gb18030")) == text

@@ -31,8 +31,40 @@ def is_cjk(ch: str) -> bool:
 
 
 def _clean_cjk(text: str) -> bool:
-    """Tell whether every non-ASCII character of ``text`` is CJK: a clean Chinese decoding."""
-    return any(ord(c) > 127 for c in text) and all(ord(c) < 128 or is_cjk(c) for c in text)
+    """Tell whether every non-ASCII character of ``text`` is CJK: a clean Chinese decoding.
+
+    Chinese text also uses general punctuation (“”‘’—…·), which GB18030 holds too.
+    """
+    return any(is_cjk(c) for c in text) and all(
+        ord(c) < 128 or is_cjk(c) or 0x2010 <= ord(c) <= 0x2027 or c == "·" for c in text
+    )
+
+
+def _paired(latin: str) -> bool:
+    """Tell whether most accented letters of a cp1252 reading touch another: mojibake, not a language.
+
+    Measured: in French, German, Hungarian or Spanish words an accented letter stands between ASCII
+    ones; GBK bytes outside GB2312 (Traditional characters) read as cp1252 come in runs.
+    """
+    high = [i for i, ch in enumerate(latin) if ord(ch) > 127]
+    touching = [
+        i
+        for i in high
+        if (i > 0 and ord(latin[i - 1]) > 127) or (i + 1 < len(latin) and ord(latin[i + 1]) > 127)
+    ]
+    return len(touching) * 2 >= len(high)
+
+
+def _glued(text: str) -> bool:
+    """Tell whether a CJK character stands between two ASCII letters ("cora鐂o"): Latin misread."""
+    return any(
+        is_cjk(text[i])
+        and text[i - 1].isascii()
+        and text[i - 1].isalpha()
+        and text[i + 1].isascii()
+        and text[i + 1].isalpha()
+        for i in range(1, len(text) - 1)
+    )
 
 
 def _strict(raw: bytes, encoding: str) -> str | None:
@@ -47,9 +79,10 @@ def decode_text(raw: bytes | str, encoding: str | None = None, chinese: bool = F
     """Decode text whose encoding is unknown, never failing.
 
     The encoding given, else UTF-8, else Latin-1 (cp1252) as other readers assume. GB18030 only where
-    the measurement says Chinese: the bytes are valid GB2312 (both bytes of every pair >= 0xA1, which
-    Latin text, an accented letter beside an ASCII one, never is), or they are not valid cp1252, or
-    they decode to clean Chinese in a file that is ``chinese`` by its other text.
+    the bytes decode to clean Chinese and the measurement says Chinese: they are not valid cp1252, or
+    the file is ``chinese`` by its other text, or, with no Chinese character glued between two Latin
+    letters ("cora鐂o"), they are valid GB2312 (both bytes of every pair >= 0xA1, which an accented
+    letter beside an ASCII one never is) or their cp1252 reading is runs of accented letters.
     """
     if isinstance(raw, str):
         return raw.replace("\x00", "").strip()
@@ -63,7 +96,11 @@ def decode_text(raw: bytes | str, encoding: str | None = None, chinese: bool = F
         if (
             gb is not None
             and _clean_cjk(gb)
-            and (latin is None or chinese or _strict(raw, "gb2312") is not None)
+            and (
+                latin is None
+                or chinese
+                or (not _glued(gb) and (_strict(raw, "gb2312") is not None or _paired(latin)))
+            )
         ):
             text = gb
         else:
