@@ -309,7 +309,8 @@ def fill_from_xmp(meta: PhotoMetadata) -> None:
         lat, lon = _xmp_degrees(values["gps_latitude"]), _xmp_degrees(values["gps_longitude"])
         if lat is not None and lon is not None and abs(lat) <= 90 and abs(lon) <= 180:
             meta.gps_lat, meta.gps_lon = round(lat, 7), round(lon, 7)
-    if meta.orientation == 1 and values.get("orientation", "").isdigit():
+    if "Image Orientation" not in meta.tags and values.get("orientation", "").isdigit():
+        # IFD0 first, then XMP tiff:Orientation (a PNG written by exiftool keeps it only there).
         value = int(values["orientation"])
         meta.orientation = value if 1 <= value <= 8 else 1
 
