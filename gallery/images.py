@@ -270,12 +270,12 @@ def _is_raw_container(path: Path) -> bool:
     return False
 
 
-def _full_size(path: Path, im: Image.Image) -> tuple[int, int]:
-    """Return a RAW's full size: the SubIFD with NewSubfileType 0 (DNG), else the first image's."""
+def _full_size(path: Path, im: Image.Image | None) -> tuple[int, int]:
+    """Return a RAW's full size: its SubIFD with NewSubfileType 0 (DNG), else the first image's."""
     for ifd in _tiff_ifds(path)[1:]:
         if ifd.get(_NEW_SUBFILE, (0, 0, 0))[2] == 0 and 0x100 in ifd and 0x101 in ifd:
             return ifd[0x100][2], ifd[0x101][2]
-    return im.size
+    return im.size if im is not None else (0, 0)
 
 
 def _open_raw(path: Path, max_pixels: int) -> Image.Image | None:
@@ -310,9 +310,11 @@ def _open_raw(path: Path, max_pixels: int) -> Image.Image | None:
     else:
         im = Image.fromarray(thumb.data)
     ext = path.suffix.lower().lstrip(".")
+    # The full-size image's own size where the file says it (as other readers report it), else LibRaw's.
+    full = _full_size(path, None)
     im.info["raw"] = {
         "ext": ext if ext in RAW_EXTENSIONS else "raw",
-        "size": (sizes.width, sizes.height),
+        "size": full if all(full) else (sizes.width, sizes.height),
     }
     return im
 

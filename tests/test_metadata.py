@@ -501,3 +501,17 @@ def test_latin_text_is_never_read_as_gb18030(word: str) -> None:
 )
 def test_chinese_gb18030_without_a_declared_charset(text: str) -> None:
     assert decode_text(text.encode("gb18030")) == text
+
+
+def test_exif_text_ends_at_its_first_nul(tmp_path: Path) -> None:
+    tags = {"Model": b"EOS 5D\x00junk after", "Artist": "杨军\x00".encode() + b"\xff\xfe"}
+    meta = read(write(tmp_path / "n.jpg", encode(upright(), tags=tags)))
+    assert (meta.camera_model, meta.artist) == ("EOS 5D", "杨军")
+
+
+def test_jpeg2000_boxes_after_the_codestream(tmp_path: Path) -> None:
+    exif = encode_exif({"Make": "Kakadu"})
+    box = struct.pack(">I", 24 + len(exif)) + b"uuid"
+    box += bytes.fromhex("4a706754696666457869662d3e4a5032") + exif
+    meta = read(write(tmp_path / "late.jp2", encode(upright(), "JPEG2000") + box))
+    assert meta.camera_make == "Kakadu"

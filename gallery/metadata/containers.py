@@ -267,8 +267,8 @@ def _jp2(path: Path, blocks: Blocks) -> None:
                 body = length - 16
             elif length == 0:
                 body = _MAX_BLOCK
-            if kind == b"jp2c":
-                break  # the codestream: metadata boxes come before it
+            if kind == b"jp2c" and length == 0:
+                break  # the codestream runs to the end of the file
             if kind == b"uuid" and 16 <= body <= _MAX_BLOCK:
                 data = f.read(body)
                 what = _JP2_UUIDS.get(data[:16])

@@ -81,6 +81,10 @@ def _text(tags: dict[str, Any], key: str) -> str:
         return ""
     if isinstance(values, list):
         values = bytes(v for v in values if isinstance(v, int) and 0 <= v < 256)
+    if isinstance(values, bytes):
+        values = values.split(b"\x00", 1)[0]  # an ASCII value ends at its first NUL
+    elif isinstance(values, str):
+        values = values.split("\x00", 1)[0]
     return decode_text(values)
 
 
