@@ -73,8 +73,15 @@ class Derivatives:
         if not original.is_file():
             return f"original missing: {self.store.relative(original)}"
         try:
-            with images.open_image(original, self.max_pixels) as im:
-                derived = images.make_derivatives(im, self.sizes, orientation, self.quality)
+            try:
+                with images.open_image(original, self.max_pixels) as im:
+                    derived = images.make_derivatives(im, self.sizes, orientation, self.quality)
+            except RejectedFile as exc:
+                if exc.code != "truncated":
+                    raise
+                # A damaged picture was archived with what decodes: rebuild it the same way.
+                with images.open_damaged(original, self.max_pixels) as im:
+                    derived = images.make_derivatives(im, self.sizes, orientation, self.quality)
         except RejectedFile as exc:
             return str(exc)
         for name, derivative in derived.items():

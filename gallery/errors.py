@@ -68,3 +68,7 @@ class RejectedFile(GalleryError):
         self.code = code
         self.detail = detail
         super().__init__(f"{REFUSALS[code]}: {detail}" if detail else REFUSALS[code])
+
+    def __reduce__(self) -> tuple[type[RejectedFile], tuple[str, str]]:
+        """Pickle by code and detail, so a refusal crosses from an import worker intact."""
+        return type(self), (self.code, self.detail)

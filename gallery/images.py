@@ -11,12 +11,14 @@ from __future__ import annotations
 import functools
 import io
 import random
+import struct
+import threading
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from PIL import Image, ImageCms, ImageDraw, UnidentifiedImageError
+from PIL import Image, ImageCms, ImageDraw, ImageFile, UnidentifiedImageError
 
 from gallery.errors import RejectedFile
 
@@ -29,7 +31,16 @@ FORMATS: dict[str, tuple[str, str]] = {
     "WEBP": ("webp", "image/webp"),
     "HEIF": ("heic", "image/heic"),
     "AVIF": ("avif", "image/avif"),
+    # The designer's files (the flattened composite), first frames, old bitmaps, scanners' JPEG 2000.
+    "PSD": ("psd", "image/vnd.adobe.photoshop"),
+    "GIF": ("gif", "image/gif"),
+    "BMP": ("bmp", "image/bmp"),
+    "JPEG2000": ("jp2", "image/jp2"),
 }
+
+# Formats whose decoder may stop early and still give the picture it has (a grey band below).
+_MAY_BE_CUT = {"JPEG", "MPO", "PNG"}
+_TRUNCATED_LOCK = threading.Lock()
 
 # Orientation tag value → the transposition that shows the photo upright (as ImageOps.exif_transpose).
 _TRANSPOSE = {
@@ -43,9 +54,19 @@ _TRANSPOSE = {
 }
 
 
-# Leading bytes of files that may be camera RAW. TIFF-based RAW (DNG, NEF, CR2, ARW, PEF, ...) shares
-# TIFF's, so LibRaw decides; it refuses an ordinary TIFF, which Pillow then reads.
-_RAW_MAGIC = (b"II*\x00", b"MM\x00*", b"IIRO", b"IIRS", b"MMOR", b"IIU\x00", b"FUJIFILM")
+# Leading bytes of camera RAW containers that are not TIFF-shaped: ORF, RW2, RAF.
+_RAW_MAGIC = (b"IIRO", b"IIRS", b"MMOR", b"IIU\x00", b"FUJIFILM")
+# TIFF tags that only RAW files carry: DNGVersion, CFA and linear-raw photometric interpretations,
+# and compressions no ordinary TIFF writer uses (Nikon, Sony, Pentax, Panasonic, Kodak, Samsung).
+_DNG_VERSION, _SUB_IFDS, _NEW_SUBFILE, _PHOTOMETRIC, _COMPRESSION = (
+    0xC612,
+    0x14A,
+    0xFE,
+    0x106,
+    0x103,
+)
+_RAW_PHOTOMETRIC = {32803, 34892}
+_RAW_COMPRESSION = {32767, 32769, 32770, 34316, 34713, 65000, 65535, 32867}
 RAW_EXTENSIONS = {
     "3fr",
     "arw",
@@ -96,14 +117,42 @@ def _register_heif() -> None:
 def open_image(path: Path, max_pixels: int) -> Image.Image:
     """Open ``path`` by its content and check it is a supported image no larger than ``max_pixels``.
 
-    Only the header is read; pixels are decoded later. Raises :class:`RejectedFile` with the reason.
+    Only the header is read; pixels are decoded later. A RAW container is read by LibRaw, and by
+    Pillow when LibRaw cannot help. Raises :class:`RejectedFile` with the reason.
     """
     _register_heif()
     if path.stat().st_size == 0:
         raise RejectedFile("empty_file")
-    raw = _open_raw(path, max_pixels)
-    if raw is not None:
-        return raw
+    raw_refusal: RejectedFile | None = None
+    if _is_raw_container(path):
+        try:
+            raw = _open_raw(path, max_pixels)
+        except RejectedFile as exc:
+            if exc.code == "too_many_pixels":
+                raise
+            raw_refusal = exc
+        else:
+            if raw is not None:
+                return raw
+    try:
+        im = _open_pillow(path, max_pixels)
+    except RejectedFile:
+        if raw_refusal is not None:
+            raise raw_refusal from None
+        raise
+    if raw_refusal is not None or _is_raw_container(path):
+        # A RAW LibRaw cannot read (too small, unknown): Pillow's first image stands in for it.
+        ext = path.suffix.lower().lstrip(".")
+        im.info["raw"] = {
+            "ext": ext if ext in RAW_EXTENSIONS else "dng",
+            "size": _full_size(path, im),
+            "warning": f"camera RAW read by its first image: {raw_refusal}" if raw_refusal else "",
+        }
+    return im
+
+
+def _open_pillow(path: Path, max_pixels: int) -> Image.Image:
+    """Open ``path`` with Pillow and check its format and pixel count."""
     # Pillow refuses outright above twice its limit; make that limit ours so ours is the one applied.
     Image.MAX_IMAGE_PIXELS = max_pixels
     try:
@@ -116,7 +165,7 @@ def open_image(path: Path, max_pixels: int) -> Image.Image:
         raise RejectedFile("not_an_image") from None
     except Image.DecompressionBombError as exc:
         raise RejectedFile("too_many_pixels", str(exc)) from None
-    except (OSError, SyntaxError, ValueError) as exc:
+    except (OSError, SyntaxError, ValueError, EOFError) as exc:
         raise RejectedFile("unreadable_image", str(exc)) from None
     if im.format not in FORMATS:
         im.close()
@@ -132,16 +181,109 @@ def open_image(path: Path, max_pixels: int) -> Image.Image:
     return im
 
 
+def open_damaged(path: Path, max_pixels: int) -> Image.Image:
+    """Open and decode a picture whose data ends early, keeping what decodes (a grey band below).
+
+    Raises :class:`RejectedFile` when even that fails, or for formats that cannot be partly decoded.
+    """
+    im = open_image(path, max_pixels)
+    if "raw" in im.info:
+        im.close()
+        raise RejectedFile("raw_damaged", "its images cannot be decoded")
+    if im.format not in _MAY_BE_CUT:
+        im.close()
+        raise RejectedFile("truncated")
+    # Pillow's switch is global: held only while this one picture decodes.
+    with _TRUNCATED_LOCK, warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ImageFile.LOAD_TRUNCATED_IMAGES = True
+        try:
+            im.load()
+        except (OSError, SyntaxError, ValueError, EOFError) as exc:
+            im.close()
+            raise RejectedFile("truncated", str(exc)) from None
+        finally:
+            ImageFile.LOAD_TRUNCATED_IMAGES = False
+    return im
+
+
+def _ifd_entries(data: bytes, offset: int, order: str) -> dict[int, tuple[int, int, int]]:
+    """Return a TIFF IFD's entries at ``offset``: tag → (type, count, value or offset)."""
+    entries: dict[int, tuple[int, int, int]] = {}
+    if offset + 2 > len(data):
+        return entries
+    (count,) = struct.unpack(order + "H", data[offset : offset + 2])
+    for i in range(min(count, 512)):
+        at = offset + 2 + 12 * i
+        if at + 12 > len(data):
+            break
+        tag, kind, n = struct.unpack(order + "HHI", data[at : at + 8])
+        if kind == 3 and n == 1:  # SHORT stored in the first half of the value field
+            (value,) = struct.unpack(order + "H", data[at + 8 : at + 10])
+        else:
+            (value,) = struct.unpack(order + "I", data[at + 8 : at + 12])
+        entries[tag] = (kind, n, value)
+    return entries
+
+
+def _tiff_ifds(path: Path) -> list[dict[int, tuple[int, int, int]]]:
+    """Return IFD0 and the SubIFDs it points to, read from the first megabytes of a TIFF-shaped file."""
+    with path.open("rb") as f:
+        data = f.read(4 << 20)
+    if data[:4] not in (b"II*\x00", b"MM\x00*"):
+        return []
+    order = "<" if data[:2] == b"II" else ">"
+    (first,) = struct.unpack(order + "I", data[4:8])
+    ifd0 = _ifd_entries(data, first, order)
+    ifds = [ifd0]
+    if _SUB_IFDS in ifd0:
+        _, n, value = ifd0[_SUB_IFDS]
+        offsets = (
+            [value]
+            if n == 1
+            else list(struct.unpack(order + f"{min(n, 16)}I", data[value : value + 4 * min(n, 16)]))
+        )
+        ifds += [_ifd_entries(data, o, order) for o in offsets]
+    return ifds
+
+
+def _is_raw_container(path: Path) -> bool:
+    """Tell by content whether a file is a camera RAW: only those go to LibRaw."""
+    with path.open("rb") as f:
+        head = f.read(16)
+    if head.startswith(_RAW_MAGIC) or head[4:12] == b"ftypcrx ":
+        return True
+    if head[:4] not in (b"II*\x00", b"MM\x00*"):
+        return False
+    if head[8:10] == b"CR":  # Canon CR2
+        return True
+    ifds = _tiff_ifds(path)
+    if not ifds:
+        return False
+    if _DNG_VERSION in ifds[0]:
+        return True
+    for ifd in ifds:
+        if ifd.get(_PHOTOMETRIC, (0, 0, 0))[2] in _RAW_PHOTOMETRIC:
+            return True
+        if ifd.get(_COMPRESSION, (0, 0, 0))[2] in _RAW_COMPRESSION:
+            return True
+    return False
+
+
+def _full_size(path: Path, im: Image.Image | None) -> tuple[int, int]:
+    """Return a RAW's full size: its SubIFD with NewSubfileType 0 (DNG), else the first image's."""
+    for ifd in _tiff_ifds(path)[1:]:
+        if ifd.get(_NEW_SUBFILE, (0, 0, 0))[2] == 0 and 0x100 in ifd and 0x101 in ifd:
+            return ifd[0x100][2], ifd[0x101][2]
+    return im.size if im is not None else (0, 0)
+
+
 def _open_raw(path: Path, max_pixels: int) -> Image.Image | None:
-    """Open a camera RAW file as its embedded preview (LibRaw through rawpy); None if not RAW.
+    """Open a camera RAW file as its embedded preview (LibRaw through rawpy); None if LibRaw cannot.
 
     The preview is what the camera rendered itself; it stands in for the RAW's pixels, while the size
     reported is the RAW's own. The stored extension is the client's when it names a RAW format.
     """
-    with path.open("rb") as f:
-        head = f.read(16)
-    if not (head.startswith(_RAW_MAGIC) or head[4:12] == b"ftypcrx "):
-        return None
     import rawpy
 
     try:
@@ -153,7 +295,7 @@ def _open_raw(path: Path, max_pixels: int) -> Image.Image | None:
             except (rawpy.LibRawNoThumbnailError, rawpy.LibRawUnsupportedThumbnailError):
                 raise RejectedFile("raw_no_preview") from None
     except rawpy.LibRawFileUnsupportedError:
-        return None  # an ordinary TIFF: Pillow reads it
+        return None
     except rawpy.LibRawError as exc:
         reason = (
             exc.args[0].decode(errors="replace")
@@ -168,9 +310,11 @@ def _open_raw(path: Path, max_pixels: int) -> Image.Image | None:
     else:
         im = Image.fromarray(thumb.data)
     ext = path.suffix.lower().lstrip(".")
+    # The full-size image's own size where the file says it (as other readers report it), else LibRaw's.
+    full = _full_size(path, None)
     im.info["raw"] = {
         "ext": ext if ext in RAW_EXTENSIONS else "raw",
-        "size": (sizes.width, sizes.height),
+        "size": full if all(full) else (sizes.width, sizes.height),
     }
     return im
 
@@ -179,17 +323,26 @@ def extension(im: Image.Image) -> str:
     """Return the extension an original in this image's format is stored with."""
     if "raw" in im.info:
         return im.info["raw"]["ext"]
+    if im.format == "JPEG2000" and getattr(im, "codec", "") == "j2k":
+        return "j2k"  # a bare codestream, not the JP2 file format
     return FORMATS[im.format][0]
 
 
 def applies_own_rotation(im: Image.Image) -> bool:
-    """Tell whether the decoder already rotates this image (HEIF), so EXIF orientation must not."""
-    return "original_orientation" in im.info
+    """Tell whether the decoder already turns this image upright, so EXIF orientation must not.
+
+    pillow-heif rotates HEIF while decoding; Pillow transposes a TIFF by its orientation when it
+    loads it, and reports the turned size from the start.
+    """
+    return "original_orientation" in im.info or im.format == "TIFF"
 
 
 def displayed_size(im: Image.Image, orientation: int) -> tuple[int, int]:
     """Return the image's width and height as shown, after ``orientation`` is applied."""
-    width, height = im.info["raw"]["size"] if "raw" in im.info else im.size
+    if "raw" in im.info:
+        width, height = im.info["raw"]["size"]  # the sensor's size, before any turning
+        return (height, width) if orientation in (5, 6, 7, 8) else (width, height)
+    width, height = im.size
     if orientation in (5, 6, 7, 8) and not applies_own_rotation(im):
         return height, width
     return width, height
@@ -259,7 +412,8 @@ def make_derivatives(
         if index == 0:
             # Convert colour on the first, already reduced, image rather than on the full decode.
             current = _to_srgb(current, icc)
-        shown = current.transpose(transpose) if transpose else current
+        # FLIP_LEFT_RIGHT is 0: test against None, or orientation 2 stays mirrored.
+        shown = current.transpose(transpose) if transpose is not None else current
         results[name] = Derivative(_encode_jpeg(shown, quality), *shown.size)
     return results
 

@@ -17,6 +17,9 @@ from gallery.metadata import PhotoMetadata, read_metadata
 
 log = logging.getLogger(__name__)
 
+#: The warning a photo carries when its picture data is damaged; the photo page translates it.
+DAMAGED = "the picture data is damaged"
+
 
 @dataclass(frozen=True)
 class Job:
@@ -76,10 +79,24 @@ def _stage(job: Job, store: MediaStore, staged: Staged) -> None:
         except Exception as exc:  # metadata is lenient: a warning, never a refusal
             log.warning("metadata of %s unreadable", job.source, exc_info=True)
             staged.metadata = PhotoMetadata(warnings=[f"metadata unreadable: {exc!r}"[:300]])
+        if warning := im.info.get("raw", {}).get("warning"):
+            staged.metadata.warnings.append(warning)
         staged.width, staged.height = images.displayed_size(im, staged.metadata.orientation)
-        derivatives = images.make_derivatives(
-            im, job.sizes, staged.metadata.orientation, job.quality
-        )
+        try:
+            derivatives = images.make_derivatives(
+                im, job.sizes, staged.metadata.orientation, job.quality
+            )
+        except RejectedFile as exc:
+            if exc.code != "truncated":
+                raise
+            derivatives = None
+    if derivatives is None:
+        # The data ends early: keep what decodes, and say so on the photo.
+        with images.open_damaged(job.source, job.max_pixels) as im:
+            derivatives = images.make_derivatives(
+                im, job.sizes, staged.metadata.orientation, job.quality
+            )
+        staged.metadata.warnings.insert(0, DAMAGED)
     for name, derivative in derivatives.items():
         path = store.derived_path(name, job.sha256)
         store.write(path, derivative.data)

@@ -78,8 +78,8 @@ def card(photo: Photo) -> dict[str, Any]:
 
 
 def gps(photo: Photo) -> dict[str, Any] | None:
-    """Return where a photo was taken, or None (staff only)."""
-    if photo.gps_lat is None or photo.gps_lon is None:
+    """Return where a photo was taken, or None (staff only); an altitude alone is reported too."""
+    if (photo.gps_lat is None or photo.gps_lon is None) and photo.gps_alt is None:
         return None
     return {"lat": photo.gps_lat, "lon": photo.gps_lon, "alt": photo.gps_alt}
 
@@ -100,7 +100,7 @@ def photo_page(photo: Photo, neighbours: list[int], *, staff: bool) -> dict[str,
         "iso": photo.iso,
         "focal_length_mm": photo.focal_length_mm,
         "artist": photo.artist,
-        "copyright": photo.copyright,
+        "copyright": photo.rights or photo.copyright,
         "previous": neighbours[at - 1] if at > 0 else None,
         "next": neighbours[at + 1] if at + 1 < len(neighbours) else None,
         "position": at + 1,
@@ -130,6 +130,7 @@ def photo_record(photo: Photo, store: MediaStore, sizes: Mapping[str, int]) -> d
         "original_name": photo.original_name,
         "uploader": photo.uploader.username if photo.uploader else None,
         "orientation": photo.orientation,
+        "taken_source": photo.taken_source,
         "camera_make": photo.camera_make,
         "camera_model": photo.camera_model,
         "lens": photo.lens,
@@ -138,8 +139,10 @@ def photo_record(photo: Photo, store: MediaStore, sizes: Mapping[str, int]) -> d
         "iso": photo.iso,
         "focal_length_mm": photo.focal_length_mm,
         "gps": gps(photo),
+        "creators": photo.creators,
         "artist": photo.artist,
         "copyright": photo.copyright,
+        "rights": photo.rights,
         "description": photo.description,
         "warnings": photo.warnings,
         "size_bytes": photo.size_bytes,

@@ -41,7 +41,7 @@ def stored_for(orientation: int, size: tuple[int, int] = (300, 200)) -> Image.Im
     """Return the pixels a camera stores for an upright picture shot with ``orientation``."""
     im = upright(size)
     op = _STORE_AS.get(orientation)
-    return im.transpose(op) if op else im
+    return im.transpose(op) if op is not None else im  # FLIP_LEFT_RIGHT is 0
 
 
 def quadrant_colours(im: Image.Image) -> dict[str, tuple[int, int, int]]:
@@ -69,17 +69,36 @@ def iptc_block(fields: list[tuple[int, int, bytes]]) -> bytes:
     )
 
 
-def with_iptc(jpeg: bytes, fields: list[tuple[int, int, bytes]]) -> bytes:
-    """Insert an APP13 Photoshop segment carrying IPTC datasets right after the JPEG's SOI marker."""
-    data = iptc_block(fields)
-    if len(data) % 2:
-        data += b"\x00"
-    resource = (
-        b"8BIM" + struct.pack(">H", 0x0404) + b"\x00\x00" + struct.pack(">I", len(data)) + data
+def resource(rid: int, data: bytes) -> bytes:
+    """Encode one Photoshop image resource ("8BIM", id, empty name, size, data padded to even)."""
+    pad = b"\x00" if len(data) % 2 else b""
+    return (
+        b"8BIM" + struct.pack(">H", rid) + b"\x00\x00" + struct.pack(">I", len(data)) + data + pad
     )
-    payload = b"Photoshop 3.0\x00" + resource
-    segment = b"\xff\xed" + struct.pack(">H", len(payload) + 2) + payload
-    return jpeg[:2] + segment + jpeg[2:]
+
+
+def with_segments(jpeg: bytes, segments: list[tuple[int, bytes]]) -> bytes:
+    """Insert APPn segments (marker byte, payload) right after the JPEG's SOI marker."""
+    encoded = b"".join(
+        bytes([0xFF, marker]) + struct.pack(">H", len(payload) + 2) + payload
+        for marker, payload in segments
+    )
+    return jpeg[:2] + encoded + jpeg[2:]
+
+
+def with_iptc(
+    jpeg: bytes, fields: list[tuple[int, int, bytes]], digest: bytes | None = None, parts: int = 1
+) -> bytes:
+    """Insert APP13 Photoshop segments carrying IPTC datasets (and a 0x0425 digest) after SOI.
+
+    With ``parts`` > 1 the resources are cut into that many APP13 segments, as large blocks are.
+    """
+    resources = resource(0x0404, iptc_block(fields))
+    if digest is not None:
+        resources += resource(0x0425, digest)
+    size = -(-len(resources) // parts)
+    chunks = [resources[i : i + size] for i in range(0, len(resources), size)]
+    return with_segments(jpeg, [(0xED, b"Photoshop 3.0\x00" + chunk) for chunk in chunks])
 
 
 def xmp_packet(
@@ -111,6 +130,8 @@ def xmp_packet(
         'xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" '
         'xmlns:dc="http://purl.org/dc/elements/1.1/" '
         'xmlns:exif="http://ns.adobe.com/exif/1.0/" '
+        'xmlns:tiff="http://ns.adobe.com/tiff/1.0/" '
+        'xmlns:photoshop="http://ns.adobe.com/photoshop/1.0/" '
         'xmlns:aux="http://ns.adobe.com/exif/1.0/aux/">'
         f'<rdf:Description rdf:about="" {extra}>{body}</rdf:Description>'
         '</rdf:RDF></x:xmpmeta><?xpacket end="w"?>'
@@ -232,3 +253,32 @@ def dng(
         data, position = data + blob, position + len(blob)
     first, second = tables(at)
     return b"II*\0" + n(8) + first + second + data
+
+
+def psd(im: Image.Image, resources: bytes = b"") -> bytes:
+    """Encode an RGB picture as a flat Photoshop file (raw planes) with the given image resources."""
+    width, height = im.size
+    header = b"8BPS" + struct.pack(">H6xHIIHH", 1, 3, height, width, 8, 3)
+    planes = b"".join(band.tobytes() for band in im.convert("RGB").split())
+    return (
+        header
+        + struct.pack(">I", 0)  # colour mode data
+        + struct.pack(">I", len(resources))
+        + resources
+        + struct.pack(">I", 0)  # layers and masks
+        + struct.pack(">H", 0)  # raw image data
+        + planes
+    )
+
+
+def with_jp2_uuids(jp2: bytes, exif: bytes = b"", xmp: bytes = b"") -> bytes:
+    """Insert EXIF and XMP ``uuid`` boxes before the codestream of a JPEG 2000 file."""
+    boxes = b""
+    for uuid, body in (
+        ("4a706754696666457869662d3e4a5032", exif),
+        ("be7acfcb97a942e89c71999491e3afac", xmp),
+    ):
+        if body:
+            boxes += struct.pack(">I", 8 + 16 + len(body)) + b"uuid" + bytes.fromhex(uuid) + body
+    at = jp2.index(b"jp2c") - 4
+    return jp2[:at] + boxes + jp2[at:]

@@ -92,7 +92,9 @@ def test_bad_files_fail_alone_and_leave_nothing(
     write(tmp_path / "batch" / "02-empty.jpg", b"")
     write(tmp_path / "batch" / "03-text.jpg", "不是图片".encode() * 50)
     write(tmp_path / "batch" / "04-truncated.jpg", data[: len(data) // 2])
-    write(tmp_path / "batch" / "05-gif.jpg", encode(upright(), "GIF"))
+    write(tmp_path / "batch" / "05-pcx.jpg", encode(upright(), "PCX"))
+    webp = encode(upright((800, 600)), "WEBP")
+    write(tmp_path / "batch" / "08-cut.webp", webp[: len(webp) // 2])
     write(
         tmp_path / "batch" / "06-bomb.png",
         encode(__import__("PIL.Image").Image.new("1", (15000, 15000)), "PNG"),
@@ -107,18 +109,21 @@ def test_bad_files_fail_alone_and_leave_nothing(
         "02-empty.jpg",
         "03-text.jpg",
         "04-truncated.jpg",
-        "05-gif.jpg",
+        "05-pcx.jpg",
         "06-bomb.png",
         "07-good.jpg",
+        "08-cut.webp",
     }
     assert outcome["01-good.jpg"][0] == outcome["07-good.jpg"][0] == "imported"
     assert outcome["02-empty.jpg"][1] == "empty_file"
     assert outcome["03-text.jpg"][1] == "not_an_image"
-    assert outcome["04-truncated.jpg"][1] == "truncated"
-    assert outcome["05-gif.jpg"][1:] == ("unsupported_format", outcome["05-gif.jpg"][2])
-    assert "GIF" in outcome["05-gif.jpg"][2]
+    # A JPEG cut short is kept, flagged (see test_images); a WebP cut short cannot be shown at all.
+    assert outcome["04-truncated.jpg"][0] == "imported"
+    assert outcome["08-cut.webp"][1] == "unreadable_image"
+    assert outcome["05-pcx.jpg"][1:] == ("unsupported_format", outcome["05-pcx.jpg"][2])
+    assert "PCX" in outcome["05-pcx.jpg"][2]
     assert outcome["06-bomb.png"][1] == "too_many_pixels"
-    assert len(media_files(archive)) == 8  # two originals and their derivatives, nothing else
+    assert len(media_files(archive)) == 12  # three originals and their derivatives, nothing else
     assert not list((archive.store.root / "tmp").iterdir())
     assert good.exists()
 
@@ -248,10 +253,16 @@ def test_camera_raw_is_archived_with_its_preview(
 
 def test_broken_raw_and_plain_tiff(archive: Archive, event: str, tmp_path: Path) -> None:
     whole = dng(upright((64, 48)))
+    # The sensor data is cut but the preview survives: LibRaw cannot help, Pillow reads the preview.
     cut = write(tmp_path / "cut.dng", whole[: len(whole) // 3])
+    gone = write(tmp_path / "gone.dng", whole[:400])
     tiff = write(tmp_path / "scan.tif", encode(upright((64, 48)), "TIFF", tags={"Make": "Canon"}))
-    results = {Path(r.path).name: r for r in archive.imports.import_files([cut, tiff], event)}
-    assert results["cut.dng"].status == "failed"
-    assert results["cut.dng"].code == "raw_damaged"
+    results = {Path(r.path).name: r for r in archive.imports.import_files([cut, gone, tiff], event)}
+    assert results["cut.dng"].status == "imported"
+    record = archive.exports.photo(results["cut.dng"].photo_id)
+    assert record["original"].endswith(".dng")
+    assert any("camera RAW" in w for w in record["warnings"])
+    assert results["gone.dng"].status == "failed"
+    assert "camera RAW file is incomplete or damaged" in results["gone.dng"].error
     assert results["scan.tif"].status == "imported"
     assert archive.exports.photo(results["scan.tif"].photo_id)["original"].endswith(".tif")

@@ -10,8 +10,20 @@ import pytest
 from PIL import Image, ImageCms
 
 from gallery.errors import RejectedFile
-from gallery.images import displayed_size, make_derivatives, open_image
-from tests.imagegen import QUADRANTS, close, encode, quadrant_colours, stored_for, upright, write
+from gallery.images import displayed_size, extension, make_derivatives, open_image
+from gallery.ingest import DAMAGED, Job, stage
+from gallery.media_store import file_sha256
+from gallery.metadata import read_metadata
+from tests.imagegen import (
+    QUADRANTS,
+    close,
+    encode,
+    psd,
+    quadrant_colours,
+    stored_for,
+    upright,
+    write,
+)
 
 SIZES = {"thumb": 320, "display": 1280, "screen": 2560}
 LIMIT = 200_000_000
@@ -108,16 +120,20 @@ def test_cmyk_and_transparency_become_rgb(tmp_path: Path) -> None:
     assert derive(tif)["thumb"].convert("L").getpixel((10, 10)) >= 250
 
 
-@pytest.mark.parametrize("fmt", ["HEIF", "AVIF"])
-@pytest.mark.parametrize("orientation", [1, 3, 6, 8])
-def test_heic_and_avif_are_rotated_once(tmp_path: Path, fmt: str, orientation: int) -> None:
+@pytest.mark.parametrize("fmt", ["JPEG", "TIFF", "PNG", "WEBP", "HEIF", "AVIF"])
+@pytest.mark.parametrize("orientation", range(1, 9))
+def test_every_format_is_turned_exactly_once(tmp_path: Path, fmt: str, orientation: int) -> None:
+    # Pillow turns TIFF itself when loading and pillow-heif turns HEIF: the archive must not again.
     data = encode(stored_for(orientation, (600, 400)), fmt, tags={"Orientation": orientation})
     path = write(tmp_path / f"o.{fmt.lower()}", data)
     with open_image(path, LIMIT) as im:
-        assert displayed_size(im, orientation) == (600, 400)
-    shown = derive(path, orientation, {"thumb": 300})["thumb"]
-    assert shown.size == (300, 200)
-    colours = quadrant_colours(shown)
+        meta = read_metadata(path, im)
+        assert meta.orientation == orientation
+        assert displayed_size(im, meta.orientation) == (600, 400)
+        shown = make_derivatives(im, {"thumb": 300}, meta.orientation)["thumb"]
+    picture = Image.open(io.BytesIO(shown.data))
+    assert picture.size == (300, 200)
+    colours = quadrant_colours(picture)
     for quadrant, expected in QUADRANTS.items():
         assert close(colours[quadrant], expected), (fmt, orientation, quadrant, colours)
 
@@ -136,9 +152,59 @@ def test_refuses_what_is_not_an_image(tmp_path: Path, name: str, data: bytes, re
 
 
 def test_refuses_unsupported_formats(tmp_path: Path) -> None:
-    path = write(tmp_path / "a.jpg", encode(upright(), "GIF"))
-    with pytest.raises(RejectedFile, match="unsupported image format: GIF"):
+    path = write(tmp_path / "a.jpg", encode(upright(), "PCX"))
+    with pytest.raises(RejectedFile, match="unsupported image format: PCX"):
         open_image(path, LIMIT)
+
+
+def _animated_gif() -> bytes:
+    """Return a two-frame GIF whose first frame is the upright picture."""
+    first = upright().convert("P", palette=Image.Palette.ADAPTIVE)
+    out = io.BytesIO()
+    first.save(out, "GIF", save_all=True, append_images=[Image.new("P", first.size, 3)])
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("fmt", "ext"),
+    [("PSD", "psd"), ("GIF", "gif"), ("BMP", "bmp"), ("JPEG2000", "jp2"), ("TIFF", "tif")],
+)
+def test_every_format_staff_bring_is_archived(tmp_path: Path, fmt: str, ext: str) -> None:
+    if fmt == "PSD":
+        data = psd(upright())
+    elif fmt == "GIF":
+        data = _animated_gif()  # the first frame is the photo
+    else:
+        data = encode(upright(), fmt)
+    path = write(tmp_path / "file.bin", data)
+    with open_image(path, LIMIT) as im:
+        assert (im.format, extension(im)) == (fmt, ext)
+        shown = make_derivatives(im, {"thumb": 300}, 1)["thumb"]
+    colours = quadrant_colours(Image.open(io.BytesIO(shown.data)))
+    assert all(close(colours[q], QUADRANTS[q], 50) for q in QUADRANTS), (fmt, colours)
+
+
+@pytest.mark.parametrize("mode", ["I;16", "CMYK", "L"])
+def test_any_tiff_is_a_tiff_not_a_camera_raw(tmp_path: Path, mode: str) -> None:
+    # 16-bit grey from a thermal camera once went to LibRaw and was refused as a RAW without preview.
+    if mode == "I;16":
+        im = Image.linear_gradient("L").resize((64, 48)).convert("I").point(lambda v: v * 256)
+        im = im.convert("I;16")
+    else:
+        im = upright((64, 48)).convert(mode)
+    tags = {"Make": "FLIR", "Model": "Vue Pro"}
+    path = write(tmp_path / "thermal.tiff", encode(im, "TIFF", tags=tags, compression="tiff_lzw"))
+    with open_image(path, LIMIT) as opened:
+        assert "raw" not in opened.info and extension(opened) == "tif"
+        assert make_derivatives(opened, {"thumb": 64}, 1)["thumb"].width == 64
+
+
+def test_tiled_tiff(tmp_path: Path) -> None:
+    path = write(tmp_path / "tiled.tif", encode(upright((256, 256)), "TIFF", tile=(64, 64)))
+    with open_image(path, LIMIT) as im:
+        shown = make_derivatives(im, {"thumb": 128}, 1)["thumb"]
+    colours = quadrant_colours(Image.open(io.BytesIO(shown.data)))
+    assert all(close(colours[q], QUADRANTS[q]) for q in QUADRANTS), colours
 
 
 def test_refuses_decompression_bombs_before_decoding(tmp_path: Path) -> None:
@@ -151,11 +217,24 @@ def test_refuses_decompression_bombs_before_decoding(tmp_path: Path) -> None:
         assert im.size == (20000, 20000)
 
 
-def test_truncated_data_is_refused_when_decoding(tmp_path: Path) -> None:
+def test_jpeg_cut_short_is_kept_with_a_grey_band_and_flagged(tmp_path: Path) -> None:
     data = encode(upright((800, 600)))
-    path = write(tmp_path / "cut.jpg", data[: len(data) // 2])
+    path = write(tmp_path / "cut.jpg", data[: len(data) * 3 // 4])
     with open_image(path, LIMIT) as im, pytest.raises(RejectedFile, match="incomplete or damaged"):
         make_derivatives(im, SIZES, 1)
+    staged = stage(Job(path, file_sha256(path), tmp_path / "media", {"thumb": 320}, LIMIT, 85))
+    assert staged.refusal is None
+    assert staged.metadata.warnings[0] == DAMAGED
+    with Image.open(staged.written[0]) as thumb:
+        assert close(thumb.getpixel((40, 20)), QUADRANTS["tl"])  # the top decoded
+        assert close(thumb.getpixel((40, thumb.height - 3)), (128, 128, 128), 20)  # grey below
+
+
+def test_garbage_after_a_header_is_still_refused(tmp_path: Path) -> None:
+    data = encode(upright((800, 600)), "WEBP")
+    path = write(tmp_path / "cut.webp", data[: len(data) // 2])
+    staged = stage(Job(path, file_sha256(path), tmp_path / "media", {"thumb": 320}, LIMIT, 85))
+    assert staged.refusal is not None and staged.written == []
 
 
 def test_wrong_extension_is_judged_by_content(tmp_path: Path) -> None:

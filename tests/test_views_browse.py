@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from gallery.archive import Archive
 from tests.conftest import login, text_of
+from tests.imagegen import encode, upright
 
 
 def test_event_page_credit_line_grid_and_photo_page(client, archive, photos) -> None:
@@ -63,3 +65,18 @@ def test_trash_delete_restore_and_purge(client, runner, archive, photos) -> None
     assert archive.photos.purge_trash(later) == 1
     assert not original.exists() and archive.store.original_path(sha, "jpg").exists()
     assert archive.search.check().ok
+
+
+def test_a_damaged_picture_is_flagged_on_its_page(
+    archive: Archive, event: str, client, users, tmp_path
+) -> None:
+    data = encode(upright((800, 600)))
+    cut = tmp_path / "cut.jpg"
+    cut.write_bytes(data[: len(data) * 3 // 4])
+    [result] = archive.imports.import_files([cut], event)
+    assert result.status == "imported"
+    login(client, "editor")
+    page = text_of(client.get(f"/photos/{result.photo_id}"))
+    assert "图片数据已损坏：部分画面无法解码。" in page
+    login(client, "viewer")
+    assert "图片数据已损坏" not in text_of(client.get(f"/photos/{result.photo_id}"))

@@ -127,6 +127,10 @@ class Photo(Base):
     # Wall-clock time the photo was taken, and its UTC offset ("+08:00") when the camera wrote one.
     taken_local: Mapped[dt.datetime | None]
     taken_offset: Mapped[str | None] = mapped_column(String(6))
+    # The file gives the day but no time of day (an IPTC or XMP date alone): taken_local is midnight.
+    taken_date_only: Mapped[bool] = mapped_column(default=False)
+    # Where the date taken came from: "exif" (DateTimeOriginal), "xmp" or "iptc"; "" for none.
+    taken_source: Mapped[str] = mapped_column(String(8), default="")
     camera_make: Mapped[str] = mapped_column(String(200), default="")
     camera_model: Mapped[str] = mapped_column(String(200), default="")
     lens: Mapped[str] = mapped_column(String(200), default="")
@@ -137,8 +141,11 @@ class Photo(Base):
     gps_lat: Mapped[float | None]
     gps_lon: Mapped[float | None]
     gps_alt: Mapped[float | None]
+    # EXIF Artist and Copyright as stored; every creator and the copyright notice by the MWG rules.
     artist: Mapped[str] = mapped_column(Text, default="")
     copyright: Mapped[str] = mapped_column(Text, default="")
+    creators: Mapped[list[str]] = mapped_column(default=list)
+    rights: Mapped[str] = mapped_column(Text, default="")
     description: Mapped[str] = mapped_column(Text, default="")
     warnings: Mapped[list[str]] = mapped_column(default=list)
     # Every tag read, as printable text, for the photo page.
@@ -156,6 +163,8 @@ class Photo(Base):
         """Return the time taken as ISO 8601, with its offset when known."""
         if self.taken_local is None:
             return None
+        if self.taken_date_only:
+            return self.taken_local.date().isoformat()
         micro = self.taken_local.microsecond
         spec = "seconds" if not micro else "milliseconds" if micro % 1000 == 0 else "microseconds"
         return self.taken_local.isoformat(timespec=spec) + (self.taken_offset or "")

@@ -30,32 +30,34 @@ _SKIP_TAGS = {
 }
 
 
-def read_exif(path: Path, im: Image.Image, meta: PhotoMetadata) -> None:
+def read_exif(path: Path, exif: bytes, meta: PhotoMetadata) -> None:
     """Fill ``meta`` from the file's EXIF, field by field, recording what is broken as warnings."""
-    _summarise_exif(_exif_tags(path, im, meta), meta)
+    _summarise_exif(_exif_tags(path, exif, meta), meta)
 
 
-def _exif_tags(path: Path, im: Image.Image, meta: PhotoMetadata) -> dict[str, Any]:
-    """Return exifread's tags for the file, or for the EXIF block Pillow found when exifread found none."""
-    tags: dict[str, Any] = {}
+def _process(source: Any, what: str) -> dict[str, Any]:
+    """Return exifread's tags of a file or block, or none when exifread trips over it."""
     try:
-        with path.open("rb") as f:
-            tags = exifread.process_file(f, details=False, extract_thumbnail=False)
+        return exifread.process_file(source, details=False, extract_thumbnail=False)
     except Exception as exc:  # exifread raises plain exceptions (even AssertionError) on odd files
-        log.debug("exifread failed on %s: %r", path, exc)
-    if _has_fields(tags):
-        return tags
-    raw = im.info.get("exif")
-    if not raw:
-        return tags
-    raw = raw[6:] if raw.startswith(b"Exif\x00\x00") else raw
-    try:
-        tags = exifread.process_file(io.BytesIO(raw), details=False, extract_thumbnail=False)
-    except Exception as exc:
-        log.debug("exifread failed on the EXIF block of %s: %r", path, exc)
-    if not _has_fields(tags):
-        meta.warnings.append(f"EXIF block of {len(raw)} bytes is present but unreadable")
+        log.debug("exifread failed on %s: %r", what, exc)
+        return {}
+
+
+def _exif_tags(path: Path, exif: bytes, meta: PhotoMetadata) -> dict[str, Any]:
+    """Return exifread's tags: of a TIFF-structured file itself, else of the EXIF block found in it."""
+    with path.open("rb") as f:
+        tiff = f.read(4) in (b"II*\x00", b"MM\x00*")
+        tags = _process(f, str(path)) if tiff or not exif else {}
+    if exif and not _has_fields(tags):
+        tags = _process(io.BytesIO(exif), f"the EXIF block of {path}")
+        if not _has_fields(tags):
+            meta.warnings.append(f"EXIF block of {len(exif)} bytes is present but unreadable")
     return tags
+
+
+# 0xFFFFFFFF is "unknown"; 0x7FFFFFFF is no sentinel (Parrot writes x/y rationals with it as x).
+_SENTINELS = {0xFFFFFFFF}
 
 
 def _has_fields(tags: dict[str, Any]) -> bool:
@@ -79,6 +81,10 @@ def _text(tags: dict[str, Any], key: str) -> str:
         return ""
     if isinstance(values, list):
         values = bytes(v for v in values if isinstance(v, int) and 0 <= v < 256)
+    if isinstance(values, bytes):
+        values = values.split(b"\x00", 1)[0]  # an ASCII value ends at its first NUL
+    elif isinstance(values, str):
+        values = values.split("\x00", 1)[0]
     return decode_text(values)
 
 
@@ -87,10 +93,14 @@ def _number(tags: dict[str, Any], key: str) -> float | None:
     values = _values(tags, key)
     if not values or isinstance(values, (str, bytes)):
         return None
+    first = values[0]
+    if getattr(first, "num", first) in _SENTINELS or getattr(first, "den", 1) == 0:
+        # 0xFFFFFFFF (or -1) marks "unknown" in many cameras; x/0 is no number at all.
+        raise ValueError(f"{key.split()[-1]} holds no value: {first!r}")
     try:
-        number = float(values[0])
+        number = float(first)
     except (TypeError, ValueError, ZeroDivisionError):
-        raise ValueError(f"{key.split()[-1]} is not a number: {values[0]!r}") from None
+        raise ValueError(f"{key.split()[-1]} is not a number: {first!r}") from None
     if not math.isfinite(number):
         raise ValueError(f"{key.split()[-1]} is not a number: {values[0]!r}")
     return number
@@ -105,12 +115,18 @@ def _xp_text(tags: dict[str, Any], key: str) -> str:
     return raw.decode("utf-16-le", errors="replace").replace("\x00", "").strip()
 
 
-def user_comment(im: Image.Image) -> str:
+def user_comment(im: Image.Image, exif: bytes) -> str:
     """Decode EXIF UserComment by its 8-byte character code (ASCII, UNICODE, JIS, undefined).
 
-    Read through Pillow: exifread skips this tag when ``details=False``.
+    Read through Pillow (of the EXIF block found, else of the image): exifread skips this tag when
+    ``details=False``.
     """
-    raw = im.getexif().get_ifd(0x8769).get(0x9286)
+    if exif:
+        block = Image.Exif()
+        block.load(exif)
+    else:
+        block = im.getexif()
+    raw = block.get_ifd(0x8769).get(0x9286)
     if isinstance(raw, str):
         return raw.strip("\x00 ")
     if not isinstance(raw, bytes):
@@ -132,31 +148,30 @@ def _unprintable(text: str) -> int:
 
 
 def _taken(tags: dict[str, Any], meta: PhotoMetadata) -> None:
-    """Set the time taken from the first EXIF date present, with its sub-seconds and offset."""
-    for date_key, subsec_key, offset_key in (
-        ("EXIF DateTimeOriginal", "EXIF SubSecTimeOriginal", "EXIF OffsetTimeOriginal"),
-        ("EXIF DateTimeDigitized", "EXIF SubSecTimeDigitized", "EXIF OffsetTimeDigitized"),
-        ("Image DateTime", "EXIF SubSecTime", "EXIF OffsetTime"),
-    ):
-        raw = _text(tags, date_key)
-        if not raw:
-            continue
-        try:
-            taken = parse_date(raw)
-        except ValueError:
-            taken = None
-        if taken is None:
-            meta.warnings.append(f"{date_key.split()[-1]} is not a date: {raw!r}"[:200])
-            continue
-        digits = re.sub(r"\D", "", _text(tags, subsec_key))
-        if digits:
-            taken = taken.replace(microsecond=int(digits[:6].ljust(6, "0")))
-        meta.taken_local = taken
-        offset_text = _text(tags, offset_key)
-        meta.taken_offset = parse_offset(offset_text) if offset_text else None
-        if offset_text and meta.taken_offset is None:
-            meta.warnings.append(f"{offset_key.split()[-1]} is not a UTC offset: {offset_text!r}")
+    """Set the time taken from DateTimeOriginal, with its sub-seconds and offset; nothing else.
+
+    DateTimeDigitized and DateTime (ModifyDate) say when a file was scanned or last saved, not when
+    the picture was taken: without DateTimeOriginal the Metadata Working Group's date applies.
+    """
+    raw = _text(tags, "EXIF DateTimeOriginal")
+    if not raw:
         return
+    try:
+        taken = parse_date(raw)
+    except ValueError:
+        taken = None
+    if taken is None:
+        meta.warnings.append(f"DateTimeOriginal is not a date: {raw!r}"[:200])
+        return
+    digits = re.sub(r"\D", "", _text(tags, "EXIF SubSecTimeOriginal"))
+    if digits:
+        taken = taken.replace(microsecond=int(digits[:6].ljust(6, "0")))
+    meta.taken_local = taken
+    meta.taken_source = "exif"
+    offset_text = _text(tags, "EXIF OffsetTimeOriginal")
+    meta.taken_offset = parse_offset(offset_text) if offset_text else None
+    if offset_text and meta.taken_offset is None:
+        meta.warnings.append(f"OffsetTimeOriginal is not a UTC offset: {offset_text!r}")
 
 
 def _gps(tags: dict[str, Any], meta: PhotoMetadata) -> None:
@@ -171,11 +186,12 @@ def _gps(tags: dict[str, Any], meta: PhotoMetadata) -> None:
             raise ValueError(f"GPS position out of range: {lat}, {lon}")
         meta.gps_lat, meta.gps_lon = round(lat, 7), round(lon, 7)
     altitude = _number(tags, "GPS GPSAltitude")
-    if altitude is not None and meta.gps_lat is not None:
+    if altitude is not None:
+        # Kept as stored (no rounding), and even without a position: the height alone is a fact.
         below = _values(tags, "GPS GPSAltitudeRef")
         if below and below[0] == 1:
             altitude = -altitude
-        meta.gps_alt = round(altitude, 2)
+        meta.gps_alt = altitude
 
 
 def _dms(tags: dict[str, Any], key: str) -> float | None:
@@ -212,8 +228,10 @@ def _summarise_exif(tags: dict[str, Any], meta: PhotoMetadata) -> None:
         return _text(tags, "EXIF LensModel")
 
     def iso() -> int | None:
-        value = _number(tags, "EXIF ISOSpeedRatings") or _number(tags, "EXIF ISOSpeed")
-        return int(value) if value else None
+        value = _number(tags, "EXIF ISOSpeedRatings")
+        if value is None:
+            value = _number(tags, "EXIF ISOSpeed")
+        return None if value is None else int(value)  # ISO 0 is what the camera wrote: keep it
 
     steps = {
         "date taken": lambda: _taken(tags, meta),
@@ -269,3 +287,58 @@ def _dump(tags: dict[str, Any], meta: PhotoMetadata) -> dict[str, str]:
             text = str(tag)
         dump[key] = text[:MAX_TAG_TEXT]
     return dump
+
+
+def fill_from_xmp(meta: PhotoMetadata) -> None:
+    """Use the camera values only XMP holds (tiff:Make, exif:FNumber, exif:GPS*, ...) where EXIF has none."""
+    values = meta.xmp_values
+    for name, attribute in (("make", "camera_make"), ("model", "camera_model"), ("lens", "lens")):
+        if not getattr(meta, attribute) and values.get(name):
+            setattr(meta, attribute, values[name])
+    for name, attribute in (
+        ("exposure_time", "exposure_time"),
+        ("f_number", "f_number"),
+        ("focal_length", "focal_length_mm"),
+        ("iso", "iso"),
+    ):
+        if getattr(meta, attribute) is None and values.get(name):
+            number = _xmp_number(values[name])
+            if number is not None:
+                setattr(meta, attribute, int(number) if name == "iso" else number)
+    if meta.gps_alt is None and values.get("gps_altitude"):
+        altitude = _xmp_number(values["gps_altitude"])
+        below = values.get("gps_altitude_ref") == "1"
+        meta.gps_alt = -altitude if below and altitude is not None else altitude
+    if meta.gps_lat is None and values.get("gps_latitude") and values.get("gps_longitude"):
+        lat, lon = _xmp_degrees(values["gps_latitude"]), _xmp_degrees(values["gps_longitude"])
+        if lat is not None and lon is not None and abs(lat) <= 90 and abs(lon) <= 180:
+            meta.gps_lat, meta.gps_lon = round(lat, 7), round(lon, 7)
+    if "Image Orientation" not in meta.tags and values.get("orientation", "").isdigit():
+        # IFD0 first, then XMP tiff:Orientation (a PNG written by exiftool keeps it only there).
+        value = int(values["orientation"])
+        meta.orientation = value if 1 <= value <= 8 else 1
+
+
+def _xmp_number(text: str) -> float | None:
+    """Return an XMP number ("1/250", "2.8", "100") as a float, or None."""
+    try:
+        if "/" in text:
+            top, bottom = text.split("/", 1)
+            number = float(top) / float(bottom)
+        else:
+            number = float(text)
+    except (ValueError, ZeroDivisionError):
+        return None
+    return number if math.isfinite(number) else None
+
+
+def _xmp_degrees(text: str) -> float | None:
+    """Return an XMP GPS coordinate ("26,34.951N", "26,34,57N") as signed decimal degrees."""
+    match = re.fullmatch(
+        r"\s*(\d+(?:\.\d+)?),(\d+(?:\.\d+)?)(?:,(\d+(?:\.\d+)?))?([NSEW])\s*", text
+    )
+    if not match:
+        return None
+    degrees, minutes, seconds, ref = match.groups()
+    value = float(degrees) + float(minutes) / 60 + float(seconds or 0) / 3600
+    return -value if ref in "SW" else value
