@@ -35,10 +35,16 @@ def load_corpus(archive: Archive, folder: Path) -> dict[int, str]:
 
 
 @pytest.fixture(scope="module")
-def corpus(tmp_path_factory):
+def corpus(tmp_path_factory, new_database_url):
     """An archive holding the judged corpus, shared by this module's read-only tests."""
     root = tmp_path_factory.mktemp("corpus")
-    app = create_app({"MEDIA_DIR": root / "media", "INDEX_DIR": root / "index"})
+    app = create_app(
+        {
+            "MEDIA_DIR": root / "media",
+            "INDEX_DIR": root / "index",
+            "DATABASE_URL": new_database_url(),
+        }
+    )
     archive = get_archive(app)
     ids = load_corpus(archive, root / "in")
     yield archive, ids
@@ -162,8 +168,14 @@ def test_gram_tokens() -> None:
     ]
 
 
-def test_outbox_repairs_a_crash_between_commit_and_indexing(tmp_path: Path) -> None:
-    config = {"MEDIA_DIR": tmp_path / "media", "INDEX_DIR": tmp_path / "index"}
+def test_outbox_repairs_a_crash_between_commit_and_indexing(
+    tmp_path: Path, database_url: str
+) -> None:
+    config = {
+        "MEDIA_DIR": tmp_path / "media",
+        "INDEX_DIR": tmp_path / "index",
+        "DATABASE_URL": database_url,
+    }
     archive = get_archive(create_app(config))
     event = archive.add_event("义诊", "义诊", dt.date(2024, 1, 1), slug="e")
     [result] = archive.import_files([photo(tmp_path / "a.jpg")], event.slug, caption="旧说明")
