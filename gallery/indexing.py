@@ -2,25 +2,51 @@
 
 The catalogue writes an outbox row with every searchable change (see ``catalog/outbox.py``); here those
 rows become index documents after the catalogue has committed. A process killed in between leaves the rows
-behind, and the next :meth:`Indexer.sync` (every start runs one) applies them.
+behind, and the next :meth:`Indexer.sync` (every start runs one) applies them. Each index folder is one
+consumer of the outbox, named by the id file it holds: processes sharing a folder share its cursor (one
+writes at a time), folders on other hosts have their own and each applies every row.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
 import threading
+import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from gallery.catalog import Catalog, Event, Photo
+from gallery.catalog import Catalog, Event, Photo, outbox
 from gallery.catalog import queries as q
 from gallery.search_index import Results, SearchIndex, parse_query
 from gallery.text import clean_name, name_pinyin, search_key
 
 DEFAULT_SYNONYMS = Path(__file__).parent / "synonyms.txt"
+#: The file in an index folder naming it as a consumer of the outbox.
+CONSUMER_FILE = "outbox-consumer"
+
+
+def consumer_name(folder: Path) -> str:
+    """Return the outbox consumer name of an index folder, giving it one on first use.
+
+    The name is written to a temporary file and linked into place, so two processes starting on
+    one new folder at once end up with the same name.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / CONSUMER_FILE
+    if not path.exists():
+        temp = folder / f".{CONSUMER_FILE}.{uuid.uuid4().hex}"
+        temp.write_text(uuid.uuid4().hex + "\n", encoding="ascii")
+        try:
+            os.link(temp, path)
+        except FileExistsError:
+            pass
+        finally:
+            temp.unlink()
+    return "whoosh:" + path.read_text(encoding="ascii").strip()
 
 
 def load_synonyms(path: Path) -> dict[str, list[str]]:
@@ -116,6 +142,7 @@ class Indexer:
     def __init__(self, catalog: Catalog, folder: Path, synonyms: Path | None = None) -> None:
         self.catalog = catalog
         self.index = SearchIndex(folder)
+        self.consumer = consumer_name(folder)
         self.synonyms = load_synonyms(synonyms or DEFAULT_SYNONYMS)
         # Web threads sync after their own changes; one at a time, so none redoes another's rows.
         self._sync_lock = threading.Lock()
@@ -126,12 +153,25 @@ class Indexer:
             return self._sync(batch)
 
     def _sync(self, batch: int) -> int:
-        """Apply the outbox in batches (the caller holds the sync lock)."""
+        """Apply the outbox in batches from this index's cursor (the caller holds the sync lock)."""
+        with self.catalog.transaction() as session:
+            last = outbox.number(session)
+            known = outbox.cursor(session, self.consumer) is not None
+            if not known and q.is_empty(session):
+                outbox.start_cursor(session, self.consumer, last)
+                known = True
+        if not known:
+            # A new folder on an archive that has content: rows it never saw may be gone already.
+            return self._rebuild(batch)
         written = 0
         while True:
             with self.catalog.transaction() as session:
-                rows = q.outbox(session, batch)
+                position = outbox.cursor(session, self.consumer)
+                if position is None:  # forgotten while away (outbox.FORGET_AFTER): start again
+                    return written + self._rebuild(batch)
+                rows = outbox.pending(session, position.position, batch)
                 if not rows:
+                    outbox.collect(session)
                     return written
                 photo_ids = {r.entity_id for r in rows if r.entity == "photo"}
                 event_ids = {r.entity_id for r in rows if r.entity == "event"}
@@ -140,7 +180,7 @@ class Indexer:
                     event_ids |= q.credited_event_ids(session, person_ids)
                 photo_ids |= q.photo_ids(session, event_ids=event_ids, person_ids=person_ids)
                 written += self._write(session, photo_ids, event_ids)
-                q.clear_outbox(session, rows)
+                position.position = rows[-1].seq
 
     def _write(self, session: Any, photo_ids: set[int], event_ids: set[int]) -> int:
         """Write the documents of these photos and events; delete those no longer in the catalogue."""
@@ -157,28 +197,41 @@ class Indexer:
     ) -> int:
         """Recreate the index from the catalogue; return the number of documents.
 
-        It reads one snapshot of the catalogue without holding its write lock, so uploads go on
-        meanwhile; what they change after the snapshot waits in the outbox for the next sync.
+        It reads the catalogue without holding its write lock, so uploads go on meanwhile; what
+        they change after it started waits in the outbox for the sync that ends the rebuild.
         """
         with self._sync_lock:
-            self.index.clear()
-            done = 0
-            with self.catalog.reading() as session:
-                photo_ids, event_ids = q.all_ids(session)
-                total = len(photo_ids) + len(event_ids)
-                # Changes pending before the snapshot are in it; their outbox rows are done with.
-                pending = q.outbox(session, 1_000_000_000)
-                done += self._write(session, set(), set(event_ids))
+            return self._rebuild(batch, on_progress)
+
+    def _rebuild(self, batch: int, on_progress: Callable[[int, int], None] | None = None) -> int:
+        """Rebuild, then apply what changed meanwhile (the caller holds the sync lock)."""
+        with self.catalog.transaction() as session:
+            # Every row numbered so far committed before the reads below: they see its change.
+            start = outbox.number(session)
+            cursor = outbox.cursor(session, self.consumer) or outbox.start_cursor(
+                session, self.consumer, start
+            )
+            cursor.hold = start  # rows after start stay until this rebuild has applied them
+        self.index.clear()
+        done = 0
+        with self.catalog.reading() as session:
+            photo_ids, event_ids = q.all_ids(session)
+            total = len(photo_ids) + len(event_ids)
+            done += self._write(session, set(), set(event_ids))
+            if on_progress:
+                on_progress(done, total)
+            for first in range(0, len(photo_ids), batch):
+                done += self._write(session, set(photo_ids[first : first + batch]), set())
                 if on_progress:
                     on_progress(done, total)
-                for start in range(0, len(photo_ids), batch):
-                    done += self._write(session, set(photo_ids[start : start + batch]), set())
-                    if on_progress:
-                        on_progress(done, total)
-            with self.catalog.transaction() as session:
-                q.clear_outbox(session, pending)
-            self.index.optimize()
-            return done
+        with self.catalog.transaction() as session:
+            # Back to where the snapshot began, even if another process applied rows meanwhile:
+            # this rebuild may have written an older version of what they applied.
+            cursor = outbox.cursor(session, self.consumer)
+            cursor.position, cursor.hold = start, None
+        self.index.optimize()
+        self._sync(batch)
+        return done
 
     def check(self, on_progress: Callable[[int, int], None] | None = None) -> IndexReport:
         """Compare the index with the catalogue: documents missing, stale or left over."""

@@ -1,6 +1,6 @@
 """The catalogue: SQLAlchemy models, sessions, queries and migrations. SQLAlchemy stays in here."""
 
-from gallery.catalog import queries
+from gallery.catalog import outbox, queries
 from gallery.catalog.db import Catalog
 from gallery.catalog.models import (
     CREDIT_ROLES,
@@ -31,5 +31,6 @@ __all__ = [
     "Person",
     "Photo",
     "User",
+    "outbox",
     "queries",
 ]
