@@ -146,6 +146,8 @@ class Indexer:
         self.synonyms = load_synonyms(synonyms or DEFAULT_SYNONYMS)
         # Web threads sync after their own changes; one at a time, so none redoes another's rows.
         self._sync_lock = threading.Lock()
+        # Where this index's cursor stood after this process's last sync (None: not synced yet).
+        self._position: int | None = None
 
     def sync(self, batch: int = 500) -> int:
         """Apply every pending outbox row to the index; return how many documents were written."""
@@ -172,6 +174,7 @@ class Indexer:
                 rows = outbox.pending(session, position.position, batch)
                 if not rows:
                     outbox.collect(session)
+                    self._position = position.position
                     return written
                 photo_ids = {r.entity_id for r in rows if r.entity == "photo"}
                 event_ids = {r.entity_id for r in rows if r.entity == "event"}
@@ -264,7 +267,11 @@ class Indexer:
         page: int = 1,
         per_page: int = 20,
     ) -> Results:
-        """Search photos (and events) for what a person typed."""
+        """Search photos (and events) for what a person typed, after the changes of other processes."""
+        with self.catalog.reading() as session:
+            behind = outbox.behind(session, self._position)
+        if behind:
+            self.sync()
         parsed = parse_query(text, self.synonyms)
         return self.index.search(parsed, event=event, sort=sort, page=page, per_page=per_page)
 

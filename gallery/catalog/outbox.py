@@ -127,6 +127,14 @@ def pending(session: Session, after: int, limit: int) -> list[SearchOutbox]:
     return list(session.scalars(query.limit(limit)))
 
 
+def behind(session: Session, position: int | None) -> bool:
+    """Tell whether rows past ``position`` (or not numbered yet) wait: a cheap read, no lock."""
+    if position is None:
+        return True
+    waiting = (SearchOutbox.seq > position) | SearchOutbox.seq.is_(None)
+    return session.scalar(select(SearchOutbox.id).where(waiting).limit(1)) is not None
+
+
 def collect(session: Session) -> int:
     """Delete the rows every live consumer has passed; forget long-unseen consumers; return how many."""
     session.execute(
