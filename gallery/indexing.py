@@ -15,23 +15,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from gallery.analysis import DEFAULT_SYNONYMS, load_synonyms, plan_query
 from gallery.catalog import Catalog, Event, Photo
 from gallery.catalog import queries as q
-from gallery.search_index import Results, SearchIndex, parse_query
-from gallery.text import clean_name, name_pinyin, search_key
-
-DEFAULT_SYNONYMS = Path(__file__).parent / "synonyms.txt"
-
-
-def load_synonyms(path: Path) -> dict[str, list[str]]:
-    """Read a synonym table: one group per line, members separated by "="; # starts a comment."""
-    table: dict[str, list[str]] = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
-        members = [search_key(m) for m in line.split("#", 1)[0].split("=")]
-        members = [m for m in members if m]
-        for member in members:
-            table[member] = [m for m in members if m != member]
-    return table
+from gallery.search_index import Results, SearchIndex
+from gallery.text import clean_name, name_pinyin
 
 
 def _stamp(document: dict[str, Any]) -> str:
@@ -212,7 +200,7 @@ class Indexer:
         per_page: int = 20,
     ) -> Results:
         """Search photos (and events) for what a person typed."""
-        parsed = parse_query(text, self.synonyms)
+        parsed = plan_query(text, self.synonyms)
         return self.index.search(parsed, event=event, sort=sort, page=page, per_page=per_page)
 
     def close(self) -> None:

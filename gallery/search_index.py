@@ -11,11 +11,10 @@ whole. A second field holds the words rjieba cuts, and only ranks. Text is folde
 
 from __future__ import annotations
 
-import re
 import threading
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -25,63 +24,14 @@ from whoosh import scoring, sorting
 from whoosh.analysis import Token, Tokenizer
 from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
 
+from gallery.analysis import FACETS, Clause, DateRange, Exact, Match, QueryPlan, gram_tokens
 from gallery.highlight import highlight
-from gallery.text import fold, is_cjk, search_key, segment
+from gallery.text import search_key, segment
 
-# Letters and digits are separate words (iso15189 = iso 15189); a decimal number stays whole.
-_LATIN = re.compile(r"[^\W\d_\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+|\d+(?:\.\d+)?")
-# Field names users type before a colon, and the index field each one filters.
-FILTERS = {
-    "event": "event",
-    "活动": "event",
-    "photographer": "photographer",
-    "摄影": "photographer",
-    "图": "photographer",
-    "place": "place",
-    "地点": "place",
-    "kind": "kind",
-    "类型": "kind",
-}
-_DATE = re.compile(r"(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?$")
-FACETS = ("event", "photographer", "year", "kind")
 SEGMENTS_BEFORE_MERGE = 8
 
 
 # ------------------------------------------------------------------------------------- analysis
-
-
-def gram_tokens(text: str) -> list[tuple[str, int]]:
-    """Return (token, position) pairs: each Chinese character with the one and two after it; Latin words.
-
-    Every n-gram of up to three characters sits at the position of its first character, so a word of
-    up to three characters is one term, a longer one the conjunction of its trigrams, and a phrase the
-    run of its bigrams at consecutive positions.
-    """
-    tokens: list[tuple[str, int]] = []
-    position = 0
-    i = 0
-    while i < len(text):
-        char = text[i]
-        if is_cjk(char):
-            tokens.append((char, position))
-            for end in (i + 2, i + 3):
-                if end <= len(text) and is_cjk(text[end - 1]):
-                    tokens.append((text[i:end], position))
-                else:
-                    break
-            position += 1
-            i += 1
-            continue
-        match = _LATIN.match(text, i)
-        if match:
-            tokens.append((match.group(0), position))
-            position += 1
-            i = match.end()
-        else:
-            if not char.isspace():
-                position += 1  # punctuation breaks phrases
-            i += 1
-    return tokens
 
 
 class GramTokenizer(Tokenizer):
@@ -147,130 +97,26 @@ def _schema() -> Schema:
 # ---------------------------------------------------------------------------------------- query
 
 
-@dataclass
-class ParsedQuery:
-    """A query as typed, taken apart: what must match, what ranks, and what to highlight."""
-
-    must: list[wq.Query] = field(default_factory=list)
-    rank: list[str] = field(default_factory=list)
-    needles: list[str] = field(default_factory=list)
-
-
-def _split_query(text: str) -> list[tuple[str | None, str, bool]]:
-    """Split a query into (filter, value, quoted) parts; quotes keep spaces inside a phrase."""
-    parts: list[tuple[str | None, str, bool]] = []
-    for match in re.finditer(r'(?:([^\s:"]+):)?(?:"([^"]*)"|(\S+))', text):
-        name, quoted, plain = match.groups()
-        value = quoted if quoted is not None else plain
-        if name and (name in FILTERS or name in ("year", "年")):
-            parts.append((name, value, quoted is not None))
-        elif name:
-            parts.append((None, f"{name}:{value}", quoted is not None))
-        else:
-            parts.append((None, value, quoted is not None))
-    return parts
+def to_query(option: Match | Exact | DateRange) -> wq.Query:
+    """Translate one option of a plan into a Whoosh query."""
+    if isinstance(option, Exact):
+        return wq.Term(option.field, option.value)
+    if isinstance(option, DateRange):
+        return wq.TermRange("taken", option.start, option.end)
+    terms = [wq.Term(option.field, t) for t in option.terms]
+    if len(terms) == 1:
+        return terms[0]
+    if option.mode == "phrase":
+        return wq.Phrase(option.field, list(option.terms))
+    if option.mode == "ordered":
+        return wq.Ordered(terms)
+    return wq.And(terms)
 
 
-def _cjk_run(fieldname: str, run: str) -> wq.Query:
-    """Return the query for a run of Chinese characters: one n-gram term, or all its trigrams."""
-    if len(run) <= 3:
-        return wq.Term(fieldname, run)
-    # Overlapping trigrams all present imply the run itself, in practice, with no position checks.
-    return wq.And([wq.Term(fieldname, run[i : i + 3]) for i in range(len(run) - 2)])
-
-
-def _sequence(fieldname: str, text: str) -> wq.Query | None:
-    """Return the query that finds ``text`` as a contiguous run in a gram field."""
-    if text and all(is_cjk(c) for c in text):
-        return _cjk_run(fieldname, text)
-    tokens = gram_tokens(text)
-    if not tokens:
-        return None
-    # Mixed text ("检验科iso"): per position the bigram where there is one, else the single token.
-    by_position: dict[int, str] = {}
-    for token, position in tokens:
-        if len(token) == 2 and is_cjk(token[0]) or position not in by_position:
-            by_position[position] = token
-    positions = sorted(by_position)
-    last, before = (
-        by_position[positions[-1]],
-        by_position[positions[-2]] if len(positions) > 1 else "",
-    )
-    if len(before) == 2 and is_cjk(before[0]) and is_cjk(last):
-        positions = positions[:-1]  # the last character is inside the bigram before it
-    words = [by_position[p] for p in positions]
-    if len(words) == 1:
-        return wq.Term(fieldname, words[0])
-    gaps = [b - a for a, b in zip(positions, positions[1:], strict=False)]
-    if all(gap == 1 for gap in gaps):
-        return wq.Phrase(fieldname, words)
-    return wq.Ordered([wq.Term(fieldname, w) for w in words])
-
-
-def _date_range(value: str) -> wq.Query | None:
-    """Return the range query for 2024, 2024-11, 2024-11-01 or a..b between two of those."""
-    start_text, _, end_text = value.partition("..")
-    start = _DATE.match(start_text)
-    end = _DATE.match(end_text or start_text)
-    if not start or not end:
-        return None
-
-    def bound(match: re.Match[str], low: bool) -> str:
-        year, month, day = match.groups()
-        filler = "00" if low else "99"
-        month_text = f"{int(month):02d}" if month else filler
-        day_text = f"{int(day):02d}" if day else filler
-        return f"{year}-{month_text}-{day_text}"
-
-    return wq.TermRange("taken", bound(start, True), bound(end, False))
-
-
-def parse_query(text: str, synonyms: Mapping[str, list[str]] | None = None) -> ParsedQuery:
-    """Turn what a person typed into Whoosh queries: words AND-ed, "phrases", field:value, dates."""
-    synonyms = synonyms or {}
-    parsed = ParsedQuery()
-    parts = _split_query(search_key_preserving_quotes(text))
-    for name, value, quoted in parts:
-        if name in ("year", "年"):
-            parsed.must.append(wq.Term("year", value.strip()))
-            continue
-        if (
-            name is None
-            and not quoted
-            and re.fullmatch(r"\d{4}-\d{1,2}(-\d{1,2})?(\.\.\S+)?", value)
-        ):
-            date = _date_range(value)
-            if date is not None:
-                parsed.must.append(date)
-                continue
-        key = search_key(value)
-        if not key:
-            continue
-        fields = [FILTERS[name]] if name else ["text"]
-        # A synonym containing the word is found by the word already (substring matching).
-        # Filters name a field's own values, where synonyms only add work.
-        alternatives = [key] if name else [key, *(a for a in synonyms.get(key, []) if key not in a)]
-        options: list[wq.Query] = []
-        for alternative in alternatives:
-            for fieldname in fields:
-                pieces = [alternative] if quoted or name else alternative.split()
-                clauses = [_sequence(fieldname, piece) for piece in pieces]
-                clauses = [c for c in clauses if c is not None]
-                if clauses:
-                    options.append(clauses[0] if len(clauses) == 1 else wq.And(clauses))
-            if not name and alternative.isascii():
-                # Latin letters may be the pinyin of a name: yangjun, yang jun.
-                options.append(wq.And([wq.Term("pinyin", w) for w in alternative.split()]))
-        if options:
-            parsed.must.append(options[0] if len(options) == 1 else wq.Or(options))
-            parsed.rank.append(key)
-            parsed.needles.extend(p for p in key.split() if p)
-    return parsed
-
-
-def search_key_preserving_quotes(text: str) -> str:
-    """Fold a whole query (full-width colons and quotes become ASCII) before taking it apart."""
-    return fold(text.replace("“", '"').replace("”", '"'))
+def clause_query(clause: Clause) -> wq.Query:
+    """Translate a clause (any of its options) into a Whoosh query."""
+    options = [to_query(o) for o in clause.options]
+    return options[0] if len(options) == 1 else wq.Or(options)
 
 
 # ---------------------------------------------------------------------------------------- index
@@ -415,7 +261,7 @@ class SearchIndex:
 
     def search(
         self,
-        parsed: ParsedQuery,
+        parsed: QueryPlan,
         *,
         event: str | None = None,
         sort: str = "relevance",
@@ -424,7 +270,7 @@ class SearchIndex:
     ) -> Results:
         """Return one page of photos matching ``parsed``, facets over all of them, and matching events."""
         searcher = self.searcher()
-        must = list(parsed.must)
+        must = [clause_query(c) for c in parsed.clauses]
         if not must:
             must.append(wq.Every())
         matching = must[0] if len(must) == 1 else wq.And(must)
@@ -461,11 +307,9 @@ class SearchIndex:
             for hit in results[(page - 1) * per_page : page * per_page]
         ]
         events = []
-        if parsed.must:
+        if must and parsed.clauses:
             # The short posting list of event documents leads the intersection: cheap.
-            matched_events = searcher.search(
-                wq.And([wq.Term("type", "event"), *parsed.must]), limit=5
-            )
+            matched_events = searcher.search(wq.And([wq.Term("type", "event"), *must]), limit=5)
             events = [
                 {
                     "slug": e["event_slug"],

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from gallery import create_app, get_archive
+from gallery.analysis import gram_tokens
 from gallery.archive import Archive
 from gallery.highlight import highlight
-from gallery.search_index import gram_tokens
 from tests.imagegen import photo
 from tests.search_corpus import EVENTS, PHOTOS, QUERIES, relevant
 

@@ -10,8 +10,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from gallery.indexing import DEFAULT_SYNONYMS, load_synonyms
-from gallery.search_index import SearchIndex, parse_query
+from gallery.analysis import DEFAULT_SYNONYMS, load_synonyms, plan_query
+from gallery.search_index import SearchIndex
 from tests.bench import web
 from tests.search_corpus import EVENTS, PHOTOS, QUERIES, relevant
 
@@ -116,7 +116,7 @@ def main(documents: int = DOCUMENTS) -> None:
         fts.execute("create virtual table docs using fts5(body, tokenize='trigram')")
         fts.executemany("insert into docs(body) values (?)", ((fts_text(d),) for d in docs))
         for name, query in QUERY_SET.items():
-            parsed = parse_query(query, synonyms)
+            parsed = plan_query(query, synonyms)
             index.search(parsed)  # warm the searcher and caches
             times, total = [], 0
             for _ in range(30):
