@@ -31,10 +31,11 @@ name, camera; grams), ``names`` (people; grams), ``pinyin`` (pinyin grams and na
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from gallery.text import fold, is_cjk, search_key, segment
+from gallery.errors import InvalidInput
+from gallery.text import fold, is_cjk, name_pinyin, search_key, segment
 
 __all__ = [
     "DEFAULT_SYNONYMS",
@@ -64,19 +65,38 @@ _LATIN = re.compile(r"[^\W\d_\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+|\d+(?:\.\
 FILTERS = {
     "event": "event",
     "活动": "event",
+    "事件": "event",
     "photographer": "photographer",
     "摄影": "photographer",
+    "摄影师": "photographer",
+    "拍摄": "photographer",
+    "作者": "photographer",
     "图": "photographer",
     "place": "place",
     "地点": "place",
+    "地方": "place",
     "kind": "kind",
     "类型": "kind",
+    "类别": "kind",
 }
-_YEAR_FILTERS = ("year", "年")
+_YEAR_FILTERS = ("year", "年", "年份", "年度")
+_DATE_FILTERS = ("date", "日期", "时间")
 _DATE = re.compile(r"(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?$")
 FACETS = ("event", "photographer", "year", "kind")
 MAX_QUERY_CHARS = 200
 MAX_WORDS = 32
+_CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_DIGITS = {c: n for n, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "两": 2}
+_UNITS = {"十": 10, "百": 100, "千": 1000}
+# One toneless pinyin syllable: an optional initial, then a final.
+_SYLLABLE = re.compile(
+    r"(?:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?"
+    r"(?:iang|iong|uang|ueng|ang|eng|ing|ong|ian|iao|uai|uan|van|ai|ei|ao|ou|an|en|er|ia|ie|iu|in"
+    r"|ua|uo|ui|un|ue|ve|vn|a|o|e|i|u|v)"
+)
+# Finals that stand alone as a syllable (other finals need an initial: ui is wei, not a syllable).
+_BARE = {"a", "o", "e", "ai", "ei", "ao", "ou", "an", "en", "ang", "eng", "er"}
+_CHINESE_NUMBER = re.compile("[〇零一二三四五六七八九十百千两]{2,}")
 
 
 # ------------------------------------------------------------------------------------- tokens
@@ -166,12 +186,15 @@ class DateRange:
     end: str
 
 
+Option = Match | Exact | DateRange
+
+
 @dataclass
 class Clause:
     """One word, phrase or filter of a query: a document must satisfy any of its options."""
 
     text: str
-    options: list[Match | Exact | DateRange]
+    options: list[Option]
     is_filter: bool = False
 
 
@@ -182,6 +205,7 @@ class QueryPlan:
     clauses: list[Clause] = field(default_factory=list)
     rank: list[str] = field(default_factory=list)
     needles: list[str] = field(default_factory=list)
+    minimum: int = 0  # how many word clauses must hold; 0: all of them
 
 
 @dataclass(frozen=True)
@@ -204,7 +228,7 @@ def split_query(text: str) -> list[QueryPart]:
     for found in re.finditer(r'(?:([^\s:"]+):)?(?:"([^"]*)"|(\S+))', text):
         name, quoted, plain = found.groups()
         value = quoted if quoted is not None else plain
-        if name and (name in FILTERS or name in _YEAR_FILTERS):
+        if name and (name in FILTERS or name in _YEAR_FILTERS or name in _DATE_FILTERS):
             parts.append(QueryPart(name, value, quoted is not None))
         elif name:
             parts.append(QueryPart(None, f"{name}:{value}", quoted is not None))
@@ -258,16 +282,186 @@ def date_range(value: str) -> DateRange | None:
     return DateRange(bound(start, True), bound(end, False))
 
 
+def _numeral_value(run: str) -> int | None:
+    """Return the value of Chinese numerals: 七十 → 70, 二〇二四 → 2024, 一百零二 → 102; else None."""
+    if all(c in _DIGITS for c in run):
+        return int("".join(str(_DIGITS[c]) for c in run)) if len(run) > 1 else None
+    total, current = 0, 0
+    for char in run:
+        if char in _DIGITS:
+            current = _DIGITS[char]
+        elif char in _UNITS:
+            total += (current or 1) * _UNITS[char]
+            current = 0
+        else:
+            return None
+    return total + current
+
+
+def _chinese_numerals(number: str) -> list[str]:
+    """Return how a number is written in Chinese: 70 → 七十; 2024 → 二〇二四, 二零二四."""
+    digits = "〇一二三四五六七八九"
+    if len(number) == 4 or len(number) > 4:
+        spelled = "".join(digits[int(d)] for d in number)
+        return [spelled, spelled.replace("〇", "零")]
+    value = int(number)
+    if value == 0 or len(number) > 3 or number.startswith("0"):
+        return []
+    hundreds, tens, ones = value // 100, value // 10 % 10, value % 10
+    text = digits[hundreds] + "百" if hundreds else ""
+    if tens:
+        text += ("" if tens == 1 and not hundreds else digits[tens]) + "十"
+    elif hundreds and ones:
+        text += "零"
+    text += digits[ones] if ones else ""
+    return [text]
+
+
+def number_variants(key: str) -> list[str]:
+    """Return ``key`` with its numbers written the other way: 70周年 ↔ 七十周年, 2024 ↔ 二〇二四."""
+    variants = []
+    arabic = _CHINESE_NUMBER.sub(
+        lambda m: str(v) if (v := _numeral_value(m[0])) is not None else m[0], key
+    )
+    if arabic != key:
+        variants.append(arabic)
+    for number in set(re.findall(r"\d+", key)):
+        for spelled in _chinese_numerals(number):
+            variant = re.sub(rf"(?<!\d){number}(?!\d)", spelled, key)
+            if variant != key and variant not in variants:
+                variants.append(variant)
+    return variants
+
+
+def split_pinyin(word: str) -> list[str] | None:
+    """Return the syllables of a Latin word written in pinyin (limangui → li man gui), else None."""
+    word = word.lower()
+    if not word.isascii() or not word.isalpha() or len(word) > 40:
+        return None
+
+    # Longest syllable first, backing off when the rest cannot be split (xian → xian, fangan → fang an).
+    def split(start: int) -> list[str] | None:
+        if start == len(word):
+            return []
+        for end in range(min(len(word), start + 6), start, -1):
+            piece = word[start:end]
+            if _SYLLABLE.fullmatch(piece) and (piece[0] not in "aoeiuv" or piece in _BARE):
+                rest = split(end)
+                if rest is not None:
+                    return [word[start:end], *rest]
+        return None
+
+    return split(0)
+
+
+def pinyin_terms(syllables: list[str]) -> tuple[str, ...]:
+    """Return the pinyin-field terms that find these syllables in a row (joined 2- and 3-grams)."""
+    if len(syllables) <= 3:
+        return ("".join(syllables),)
+    return tuple("".join(syllables[i : i + 3]) for i in range(len(syllables) - 2))
+
+
+def char_pinyin(text: str) -> list[str | None]:
+    """Return each character's pinyin (None for what is not Chinese), read in context."""
+    out: list[str | None] = []
+    for run in re.findall(rf"[{_CJK}]+|[^{_CJK}]+", text):
+        if not is_cjk(run[0]):
+            out.extend([None] * len(run))
+            continue
+        spelled = name_pinyin(run)
+        syllables = spelled[:-1] if len(spelled) > 1 else spelled
+        if len(syllables) != len(run):  # a character pypinyin does not know: spell one by one
+            syllables = [(name_pinyin(c) or [None])[0] for c in run]
+        out.extend(syllables)
+    return out
+
+
+def pinyin_tokens(text: str) -> list[tuple[str, int]]:
+    """Return joined pinyin of every run of two and three Chinese characters, at the first's position."""
+    key = search_key(text)
+    syllables = char_pinyin(key)
+    tokens = []
+    for i in range(len(key)):
+        for n in (2, 3):
+            window = syllables[i : i + n]
+            if len(window) == n and all(window):
+                tokens.append(("".join(window), i))  # type: ignore[arg-type]
+    return tokens
+
+
+def name_tokens(names: list[str]) -> list[str]:
+    """Return the pinyin people type for names: syllables, joined, and initials (yang jun yangjun yj)."""
+    tokens = []
+    for name in names:
+        spelled = name_pinyin(name)
+        tokens.extend(spelled)
+        syllables = spelled[:-1] if len(spelled) > 1 else spelled
+        if len(syllables) > 1:
+            tokens.append("".join(s[0] for s in syllables))
+    return tokens
+
+
+def respell(text: str, syllables: list[str]) -> str | None:
+    """Return the words of ``text`` that sound like ``syllables`` (福建规则 → 复检规则), or None."""
+    key = search_key(text)
+    spelled = char_pinyin(key)
+    n = len(syllables)
+    for i in range(len(key) - n + 1):
+        if spelled[i : i + n] == syllables:
+            return key[i : i + n]
+    return None
+
+
+def _too_long(text: str) -> None:
+    """Refuse a query past the caps, with a message saying what to do."""
+    if len(text) > MAX_QUERY_CHARS:
+        raise InvalidInput(
+            f"the search is too long ({len(text)} characters; at most {MAX_QUERY_CHARS})"
+        )
+
+
+def _word_options(key: str, synonyms: dict[str, list[str]], quoted: bool) -> list[Option]:
+    """Return the ways one typed word may match: as text, inside a name, a synonym, a number, pinyin."""
+    alternatives = [key]
+    if not quoted:
+        # A synonym containing the word is found by the word already (substring matching).
+        alternatives += [a for a in synonyms.get(key, []) if key not in a]
+    alternatives += [v for a in list(alternatives) for v in number_variants(a)]
+    options: list[Option] = []
+    for alternative in dict.fromkeys(alternatives):
+        match = sequence("text", alternative)
+        if match is not None:
+            options.append(match)
+            options.append(replace(match, field="names"))
+    if any(is_cjk(c) for c in key):
+        options.append(Exact("person", key.replace(" ", "")))
+    syllables = split_pinyin(key.replace(" ", ""))
+    if syllables:
+        # Latin letters may be pinyin: yangjun, limangui; or a name's initials: lmg.
+        options.append(Match("pinyin", pinyin_terms(syllables)))
+    elif key.isascii() and key.isalpha() and 2 <= len(key) <= 4:
+        options.append(Match("pinyin", (key,)))
+    return options
+
+
 def plan_query(text: str, synonyms: dict[str, list[str]] | None = None) -> QueryPlan:
-    """Turn what a person typed into a plan: words AND-ed, "phrases", field:value, dates."""
+    """Turn what a person typed into a plan: words AND-ed, "phrases", field:value, dates.
+
+    A word typed twice counts once; more than :data:`MAX_WORDS` words or :data:`MAX_QUERY_CHARS`
+    characters is refused with :class:`InvalidInput`, which bounds the work of any query.
+    """
     synonyms = synonyms or {}
+    _too_long(text)
     plan = QueryPlan()
-    for part in split_query(fold_query(text)):
+    parts = list(dict.fromkeys(split_query(fold_query(text))))  # repeated words count once
+    if len(parts) > MAX_WORDS:
+        raise InvalidInput(f"too many words in the search ({len(parts)}; at most {MAX_WORDS})")
+    for part in parts:
         name, value, quoted = part.name, part.value, part.quoted
         if name in _YEAR_FILTERS:
             plan.clauses.append(Clause(value, [Exact("year", value.strip())], is_filter=True))
             continue
-        if (
+        if name in _DATE_FILTERS or (
             name is None
             and not quoted
             and re.fullmatch(r"\d{4}-\d{1,2}(-\d{1,2})?(\.\.\S+)?", value)
@@ -279,26 +473,57 @@ def plan_query(text: str, synonyms: dict[str, list[str]] | None = None) -> Query
         key = search_key(value)
         if not key:
             continue
-        fieldname = FILTERS[name] if name else "text"
-        # A synonym containing the word is found by the word already (substring matching).
-        # Filters name a field's own values, where synonyms only add work.
-        alternatives = [key] if name else [key, *(a for a in synonyms.get(key, []) if key not in a)]
-        options: list[Match | Exact | DateRange] = []
-        for alternative in alternatives:
-            pieces = [alternative] if quoted or name else alternative.split()
-            matches = [m for m in (sequence(fieldname, p) for p in pieces) if m is not None]
-            if len(matches) == 1:
-                options.append(matches[0])
-            elif matches:
-                # Several space-separated pieces of one part (a quoted phrase with spaces is one
-                # piece): all must hold, so join them into one ordered match.
-                terms = tuple(t for m in matches for t in m.terms)
-                options.append(Match(fieldname, terms, "all"))
-            if not name and alternative.isascii():
-                # Latin letters may be the pinyin of a name: yangjun, yang jun.
-                options.append(Match("pinyin", tuple(alternative.split())))
-        if options:
-            plan.clauses.append(Clause(key, options, is_filter=name is not None))
-            plan.rank.append(key)
-            plan.needles.extend(p for p in key.split() if p)
+        if name:
+            # Filters name a field's own values, where synonyms only add work.
+            match = sequence(FILTERS[name], key)
+            if match is not None:
+                plan.clauses.append(Clause(key, [match], is_filter=True))
+            continue
+        plan.clauses.append(Clause(key, _word_options(key, synonyms, quoted)))
+        plan.rank.append(key)
+        plan.needles.extend(p for p in key.split() if p)
     return plan
+
+
+def relaxed_plan(plan: QueryPlan) -> QueryPlan | None:
+    """Return a plan that needs most of the words (or, for one long word, most of its parts), or None.
+
+    It is tried when the exact plan finds little: its extra matches rank below the exact ones.
+    """
+    words = [c for c in plan.clauses if not c.is_filter]
+    filters = [c for c in plan.clauses if c.is_filter]
+    if len(words) == 1 and len(words[0].text.replace(" ", "")) >= 4:
+        # One long word: its dictionary words, or its bigrams.
+        key = words[0].text.replace(" ", "")
+        pieces = [w for w in word_tokens(key) if len(w) >= 2] or []
+        if len(pieces) < 2:
+            pieces = [key[i : i + 2] for i in range(len(key) - 1)]
+        words = [
+            Clause(p, [m, replace(m, field="names")])
+            for p in pieces
+            if (m := sequence("text", p)) is not None
+        ]
+    if len(words) < 2:
+        return None
+    need = len(words) - 1 if len(words) <= 4 else (len(words) * 3 + 3) // 4
+    return QueryPlan(filters + words, plan.rank, plan.needles, minimum=need)
+
+
+def pinyin_plan(plan: QueryPlan) -> tuple[QueryPlan, list[list[str]]] | None:
+    """Return the plan that finds the Chinese words by their sound (homophone typos), or None.
+
+    Also returns each word's syllables, to say which words were meant (see :func:`respell`).
+    """
+    clauses, sounds = [], []
+    for clause in plan.clauses:
+        if clause.is_filter or not any(is_cjk(c) for c in clause.text):
+            clauses.append(clause)
+            continue
+        syllables = [s for s in char_pinyin(clause.text.replace(" ", "")) if s]
+        if len(syllables) < 2:
+            return None
+        clauses.append(Clause(clause.text, [Match("pinyin", pinyin_terms(syllables))]))
+        sounds.append(syllables)
+    if not sounds:
+        return None
+    return QueryPlan(clauses, plan.rank, plan.needles), sounds

@@ -45,17 +45,18 @@ def corpus(tmp_path_factory):
     archive.close()
 
 
-def found(corpus, query: str, **options) -> list[str]:
-    """Return the corpus keys of the photos a query finds, best first."""
+def found(corpus, query: str, *, fallbacks: bool = False, **options) -> list[str]:
+    """Return the corpus keys of the photos a query finds as typed (or also by fallbacks), best first."""
     archive, ids = corpus
-    return [ids[h.photo_id] for h in archive.search(query, per_page=100, **options).hits]
+    hits = archive.search(query, per_page=100, **options).hits
+    return [ids[h.photo_id] for h in hits if fallbacks or h.match == "exact"]
 
 
 def test_judged_set_recall_and_mrr(corpus) -> None:
     recalls, reciprocal_ranks, misses = [], [], []
     for query, judged in QUERIES:
         wanted = relevant(judged)
-        top = found(corpus, query)[:10]
+        top = found(corpus, query, fallbacks=True)[:10]
         recall = len(wanted & set(top)) / min(len(wanted), 10)
         rank = next((i + 1 for i, key in enumerate(top) if key in wanted), None)
         recalls.append(recall)
