@@ -30,6 +30,7 @@ name, camera; grams), ``names`` (people; grams), ``pinyin`` (pinyin grams and na
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -361,18 +362,26 @@ def pinyin_terms(syllables: list[str]) -> tuple[str, ...]:
     return tuple("".join(syllables[i : i + 3]) for i in range(len(syllables) - 2))
 
 
+@functools.lru_cache(maxsize=200_000)
+def _word_pinyin(word: str) -> tuple[str | None, ...]:
+    """Return the pinyin of each character of one Chinese word, read as that word (cached)."""
+    spelled = name_pinyin(word)
+    syllables = spelled[:-1] if len(spelled) > 1 else spelled
+    if len(syllables) != len(word):  # a character pypinyin does not know: spell one by one
+        return tuple(_word_pinyin(c)[0] if len(word) > 1 else None for c in word)
+    return tuple(syllables)
+
+
 def char_pinyin(text: str) -> list[str | None]:
-    """Return each character's pinyin (None for what is not Chinese), read in context."""
-    out: list[str | None] = []
-    for run in re.findall(rf"[{_CJK}]+|[^{_CJK}]+", text):
-        if not is_cjk(run[0]):
-            out.extend([None] * len(run))
-            continue
-        spelled = name_pinyin(run)
-        syllables = spelled[:-1] if len(spelled) > 1 else spelled
-        if len(syllables) != len(run):  # a character pypinyin does not know: spell one by one
-            syllables = [(name_pinyin(c) or [None])[0] for c in run]
-        out.extend(syllables)
+    """Return each character's pinyin (None for what is not Chinese), read word by word.
+
+    Words (rjieba's) repeat across an archive, so their readings are cached; reading a word whole
+    keeps the right sound of a character with several (重温 is chong wen, not zhong wen).
+    """
+    out: list[str | None] = [None] * len(text)
+    for word, start, _end in segment(text):
+        if is_cjk(word[0]) and all(is_cjk(c) for c in word):
+            out[start : start + len(word)] = _word_pinyin(word)
     return out
 
 
@@ -436,11 +445,10 @@ def _word_options(key: str, synonyms: dict[str, list[str]], quoted: bool) -> lis
     if any(is_cjk(c) for c in key):
         options.append(Exact("person", key.replace(" ", "")))
     syllables = split_pinyin(key.replace(" ", ""))
-    if syllables:
-        # Latin letters may be pinyin: yangjun, limangui; or a name's initials: lmg.
+    if syllables and len(syllables) > 1:
+        # Latin letters may be the pinyin of Chinese text: limangui, lanzhou. (A name's pinyin and
+        # initials, yangjun or lmg, are words of the names field, matched above.)
         options.append(Match("pinyin", pinyin_terms(syllables)))
-    elif key.isascii() and key.isalpha() and 2 <= len(key) <= 4:
-        options.append(Match("pinyin", (key,)))
     return options
 
 

@@ -63,6 +63,12 @@ class SpaceTokenizer(Tokenizer):
             yield token
 
 
+def _unscored(fieldtype: Any) -> Any:
+    """Return a field that stores no lengths: nothing here scores with BM25, and lengths cost."""
+    fieldtype.scorable = False
+    return fieldtype
+
+
 def _schema() -> Schema:
     """Return the index schema: one document per photo, and one per event."""
     grams, spaced = GramTokenizer(), SpaceTokenizer()
@@ -71,14 +77,14 @@ def _schema() -> Schema:
         type=ID(stored=True),
         photo_id=NUMERIC(stored=True),
         stamp=STORED,
-        text=TEXT(analyzer=grams, phrase=True),
-        names=TEXT(analyzer=grams, phrase=True),
+        text=_unscored(TEXT(analyzer=grams, phrase=True)),
+        names=_unscored(TEXT(analyzer=grams, phrase=True)),
         person=KEYWORD(commas=True),
-        words=TEXT(analyzer=spaced, phrase=False),
-        pinyin=TEXT(analyzer=spaced, phrase=False),
-        event=TEXT(analyzer=grams, phrase=True),
-        place=TEXT(analyzer=grams, phrase=True),
-        kind=TEXT(analyzer=grams, phrase=True),
+        words=_unscored(TEXT(analyzer=spaced, phrase=False)),
+        pinyin=_unscored(TEXT(analyzer=spaced, phrase=False)),
+        event=_unscored(TEXT(analyzer=grams, phrase=True)),
+        place=_unscored(TEXT(analyzer=grams, phrase=True)),
+        kind=_unscored(TEXT(analyzer=grams, phrase=True)),
         taken=ID(stored=True, sortable=True),
         year=ID(stored=True),
         size=NUMERIC(sortable=True),
@@ -280,7 +286,7 @@ class SearchIndex:
         searcher = self.searcher()
         columns = self.columns(searcher)
         evaluator = Evaluator(searcher, columns)
-        event_docs = evaluator.term("type", "event")
+        event_docs = evaluator.events
         scope = evaluator.term("facet_event", event) if event else None
         found, strength, ranked = evaluate(evaluator, plan)
         if found is None:  # no words, no filters: every photo
@@ -394,42 +400,50 @@ def _column(searcher: Any, fieldname: str) -> list[Any]:
 
 
 def _fields(document: Mapping[str, Any]) -> dict[str, Any]:
-    """Map a document as the indexer builds it onto the schema's fields, each gram indexed once."""
+    """Map a document as the indexer builds it onto the schema's fields, each gram indexed once.
+
+    A photo indexes its own text only; its event's text is on the event's document, and a match
+    there reaches the event's photos at query time (see ``Evaluator.option``).
+    """
+    is_event = document["type"] == "event"
     names = [n for n in document.get("names", []) if n]
     own = [
-        document.get("title", ""),
-        document.get("kind", ""),
-        document.get("place", ""),
-        " ".join(document.get("organisers", [])),
         document.get("caption", ""),
         " ".join(document.get("keywords", [])),
-        document.get("description", ""),
         document.get("camera", ""),
         document.get("file_name", ""),
         document.get("year", ""),
     ]
+    if is_event:
+        own = [
+            document.get("title", ""),
+            document.get("kind", ""),
+            document.get("place", ""),
+            " ".join(document.get("organisers", [])),
+            document.get("description", ""),
+            document.get("year", ""),
+        ]
     text = "\n".join(p for p in own if p)
-    names_text = "\n".join(names)
+    # Names with the pinyin people type for them (yang jun yangjun yj), all weak matches.
+    names_text = "\n".join([*names, " ".join(name_tokens(names))])
     photographer = document.get("photographer") or ""
-    sound = [t for t, _p in pinyin_tokens(f"{text}\n{names_text}")] + name_tokens(names)
-    is_event = document["type"] == "event"
     fields = {
         "id": document["id"],
         "type": document["type"],
         "photo_id": document.get("photo_id"),
         "stamp": document.get("stamp", ""),
         "text": text,
-        "names": names_text,
+        "names": names_text.strip(),
         "person": ",".join(search_key(n).replace(" ", "") for n in names),
-        "words": " ".join(word_tokens(f"{text}\n{names_text}")),
-        "pinyin": " ".join(dict.fromkeys(sound)),
+        "words": " ".join(word_tokens(f"{text}\n{' '.join(names)}")),
+        "pinyin": " ".join(dict.fromkeys(t for t, _p in pinyin_tokens(text))),
         # An event's own fields, for event:, place: and kind:, on its document only.
         "event": document.get("title", "") if is_event else "",
         "place": document.get("place", "") if is_event else "",
         "kind": document.get("kind", "") if is_event else "",
         "taken": document.get("taken", ""),
         "year": document.get("year", ""),
-        "size": len(text) + len(names_text),
+        "size": len(text),
         "facet_event": document.get("event_slug", ""),
         "facet_photographer": photographer,
         "facet_year": document.get("year", ""),

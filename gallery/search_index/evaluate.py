@@ -21,6 +21,8 @@ from gallery.text import name_pinyin, search_key
 
 # Fields whose match counts less: a word found only inside a longer name, or only by its sound.
 WEAK = {"names", "pinyin"}
+# A match in these fields of an event's document reaches the event's photos.
+EXPANDED = {"text", "pinyin"}
 # Filters on an event's own fields are answered by the event documents, then by event slug.
 EVENT_FIELDS = {"event", "place", "kind"}
 # A query stops (with a clear message) once it has worked this long.
@@ -37,6 +39,7 @@ class Evaluator:
         self.columns = columns
         self.leaves = [(leaf.reader(), offset) for leaf, offset in searcher.leaf_searchers()]
         self.deadline = time.monotonic() + time_limit
+        self.events = self.term("type", "event")
 
     def _check_time(self) -> None:
         """Stop a query that has run past its time."""
@@ -80,7 +83,17 @@ class Evaluator:
             return self._by_event(option)
         if option.field == "photographer":
             return self._by_photographer(option)
-        return self.match(option)
+        found = self.match(option)
+        if option.field in EXPANDED and not found.isdisjoint(self.events):
+            found |= self._photos_of(found & self.events)
+        return found
+
+    def _photos_of(self, events: set[int]) -> set[int]:
+        """Return the photos of these event documents, by the event's slug."""
+        found: set[int] = set()
+        for slug in {self.columns["facet_event"][d] for d in events}:
+            found |= self.term("facet_event", slug)
+        return found
 
     def match(self, option: Match) -> set[int]:
         """Return the documents holding every term (rarest first), in a row where the mode says so."""
@@ -100,12 +113,7 @@ class Evaluator:
 
     def _by_event(self, option: Match) -> set[int]:
         """Return the photos (and events) of the events whose own field matches."""
-        events = self.match(option) & self.term("type", "event")
-        slugs = {self.columns["facet_event"][d] for d in events}
-        found = set(events)
-        for slug in slugs:
-            found |= self.term("facet_event", slug)
-        return found
+        return self._photos_of(self.match(option) & self.events)
 
     def _by_photographer(self, option: Match) -> set[int]:
         """Return the photos by photographers whose name (or its pinyin) holds the value."""
