@@ -8,24 +8,37 @@ Public names (kept stable for the backends):
 
 * ``search_key(text)`` (re-exported from :mod:`gallery.text`): the folded form both sides use.
 * ``gram_tokens(key)`` → ``[(token, position)]``: each Chinese character alone, with the next one and
-  with the next two, at its own position; Latin words and numbers whole; Chinese numerals also as
-  Arabic digits (七十 → 70). ``index_grams(text)`` folds first.
-* ``word_tokens(text)`` → words rjieba cuts (ranking only).
-* ``pinyin_tokens(text)`` → joined pinyin of each run of two and three Chinese characters, positioned
-  like the grams (``limangui`` finds 李满桂 anywhere); ``initials_tokens(names)`` → ``lmg``, ``yj``.
-* ``split_pinyin(word)`` → the syllables of a Latin word that is pinyin, else ``None``.
+  with the next two, at its own position; Latin words and numbers whole. ``index_grams(text)``
+  folds first.
+* ``word_tokens(text)`` → the words rjieba cuts (ranking only).
+* ``pinyin_tokens(text)`` → ``[(joined pinyin, position)]`` of every run of two and three Chinese
+  characters (``limangui`` finds 李满桂 in any text); ``name_tokens(names)`` → the syllables,
+  joined pinyin and initials of people's names (``yang jun yangjun yj``); ``char_pinyin(text)``.
+* ``split_pinyin(word)`` → the syllables of a Latin word written in pinyin, else ``None``;
+  ``pinyin_terms(syllables)`` → the pinyin-field terms that find them.
+* ``number_variants(key)`` → the key with numbers written the other way (70周年 ↔ 七十周年).
+* ``respell(text, syllables)`` → the words of a text that sound like the syllables.
 * ``load_synonyms(path)``, ``DEFAULT_SYNONYMS``.
-* ``split_query(text)`` → ``[QueryPart]``; ``plan_query(text, synonyms)`` → :class:`QueryPlan`,
-  raising :class:`gallery.errors.InvalidInput` past ``MAX_QUERY_CHARS`` or ``MAX_WORDS``.
-* ``relaxed_plan(plan)`` and ``pinyin_plan(plan)``: the fallbacks tried when the exact plan finds
-  little (most of the words; the words as pinyin, for homophone typos).
-* ``FILTERS`` (typed name → filter), ``FACETS``, ``MAX_QUERY_CHARS``, ``MAX_WORDS``.
+* ``fold_query(text)``, ``split_query(text)`` → ``[QueryPart]``, ``sequence(field, key)`` → Match,
+  ``date_range(value)`` → DateRange; ``plan_query(text, synonyms)`` → :class:`QueryPlan`, raising
+  :class:`QueryRefused` (an ``InvalidInput`` with ``code`` in ``QUERY_REFUSALS`` and ``limit``)
+  past ``MAX_QUERY_CHARS`` characters or ``MAX_WORDS`` distinct words.
+* ``relaxed_plan(plan)`` (most of the words: ``QueryPlan.minimum``) and ``pinyin_plan(plan)`` (the
+  words by sound, with their syllables): the fallbacks tried when the exact plan finds little.
+* ``FILTERS`` (typed name → filter), ``FACETS``.
 
-Fields a plan names: ``text`` (title, caption, place, kind, organisers, keywords, description, file
-name, camera; grams), ``names`` (people; grams), ``pinyin`` (pinyin grams and name initials),
-``words`` (rjieba words), keyword fields ``year``, ``type``, ``facet_event``, ``facet_photographer``,
-``facet_kind``, and ``taken`` (ISO date) for ranges. Filters on ``event``, ``place``, ``kind`` and
-``photographer`` are :class:`Match` options on those gram fields.
+Fields a plan names, and what a backend indexes in them:
+
+* ``text``: grams of a document's own text. A photo: caption, keywords, camera, file name, year.
+  An event: title, kind, place, organisers, description, year. A match on an event's document
+  also finds the event's photos (the backend expands it), so event text is indexed once.
+* ``names``: grams of people's names plus :func:`name_tokens`; a weak match (ranks below).
+* ``person``: each whole name's key (Exact); a full-name match is strong.
+* ``pinyin``: :func:`pinyin_tokens` of ``text`` (expanded from events like ``text``); weak.
+* ``event``, ``place``, ``kind``: grams of an event's own fields (filters; event documents only).
+  ``photographer`` filters match the photographers' names (substring or pinyin).
+* keyword fields ``year``, ``type``, ``facet_event``, ``facet_photographer``, ``facet_kind``, and
+  ``taken`` (ISO date, the camera's or else the event's) for :class:`DateRange`.
 """
 
 from __future__ import annotations
@@ -421,12 +434,31 @@ def respell(text: str, syllables: list[str]) -> str | None:
     return None
 
 
+class QueryRefused(InvalidInput):
+    """Raised when a search is too long, has too many words, or runs past its time.
+
+    ``code`` is one of :data:`QUERY_REFUSALS` and ``limit`` the bound passed, so a view can say it
+    in the reader's language.
+    """
+
+    def __init__(self, code: str, limit: int | float) -> None:
+        self.code = code
+        self.limit = limit
+        super().__init__(QUERY_REFUSALS[code].format(limit=limit))
+
+
+#: Why a search is refused: code → the reason in English ({limit} is the bound).
+QUERY_REFUSALS = {
+    "too_long": "the search is too long: at most {limit} characters",
+    "too_many_words": "the search has too many words: at most {limit}",
+    "too_slow": "the search took too long (over {limit} s): use fewer or longer words",
+}
+
+
 def _too_long(text: str) -> None:
-    """Refuse a query past the caps, with a message saying what to do."""
+    """Refuse a query past the length cap."""
     if len(text) > MAX_QUERY_CHARS:
-        raise InvalidInput(
-            f"the search is too long ({len(text)} characters; at most {MAX_QUERY_CHARS})"
-        )
+        raise QueryRefused("too_long", MAX_QUERY_CHARS)
 
 
 def _word_options(key: str, synonyms: dict[str, list[str]], quoted: bool) -> list[Option]:
@@ -463,7 +495,7 @@ def plan_query(text: str, synonyms: dict[str, list[str]] | None = None) -> Query
     plan = QueryPlan()
     parts = list(dict.fromkeys(split_query(fold_query(text))))  # repeated words count once
     if len(parts) > MAX_WORDS:
-        raise InvalidInput(f"too many words in the search ({len(parts)}; at most {MAX_WORDS})")
+        raise QueryRefused("too_many_words", MAX_WORDS)
     for part in parts:
         name, value, quoted = part.name, part.value, part.quoted
         if name in _YEAR_FILTERS:

@@ -15,8 +15,16 @@ from typing import Any
 from whoosh import query as wq
 from whoosh.matching.wrappers import FilterMatcher
 
-from gallery.analysis import Clause, DateRange, Exact, Match, Option, QueryPlan, word_tokens
-from gallery.errors import InvalidInput
+from gallery.analysis import (
+    Clause,
+    DateRange,
+    Exact,
+    Match,
+    Option,
+    QueryPlan,
+    QueryRefused,
+    word_tokens,
+)
 from gallery.text import name_pinyin, search_key
 
 # Fields whose match counts less: a word found only inside a longer name, or only by its sound.
@@ -44,7 +52,7 @@ class Evaluator:
     def _check_time(self) -> None:
         """Stop a query that has run past its time."""
         if time.monotonic() > self.deadline:
-            raise InvalidInput("the search took too long; use fewer or longer words")
+            raise QueryRefused("too_slow", TIME_LIMIT)
 
     def term(self, fieldname: str, text: str) -> set[int]:
         """Return the live documents holding one term, reading each posting block whole."""
