@@ -19,12 +19,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from gallery.analysis import (
+    DEFAULT_SYNONYMS,
+    load_synonyms,
+    pinyin_plan,
+    plan_query,
+    relaxed_plan,
+    respell,
+)
 from gallery.catalog import Catalog, Event, Photo, outbox
 from gallery.catalog import queries as q
-from gallery.search_index import Results, SearchIndex, parse_query
-from gallery.text import clean_name, name_pinyin, search_key
+from gallery.search_index import Results, SearchIndex
+from gallery.text import clean_name
 
-DEFAULT_SYNONYMS = Path(__file__).parent / "synonyms.txt"
 #: The file in an index folder naming it as a consumer of the outbox.
 CONSUMER_FILE = "outbox-consumer"
 
@@ -49,27 +56,11 @@ def consumer_name(folder: Path) -> str:
     return "whoosh:" + path.read_text(encoding="ascii").strip()
 
 
-def load_synonyms(path: Path) -> dict[str, list[str]]:
-    """Read a synonym table: one group per line, members separated by "="; # starts a comment."""
-    table: dict[str, list[str]] = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
-        members = [search_key(m) for m in line.split("#", 1)[0].split("=")]
-        members = [m for m in members if m]
-        for member in members:
-            table[member] = [m for m in members if m != member]
-    return table
-
-
 def _stamp(document: dict[str, Any]) -> str:
     """Return a short hash of a document's content, to tell a stale index entry."""
     return hashlib.sha1(
         json.dumps(document, sort_keys=True, ensure_ascii=False).encode()
     ).hexdigest()[:16]
-
-
-def _pinyin(names: Iterable[str]) -> list[str]:
-    """Return the pinyin spellings of people's names."""
-    return [spelling for name in names for spelling in name_pinyin(name)]
 
 
 def event_document(event: Event) -> dict[str, Any]:
@@ -85,7 +76,6 @@ def event_document(event: Event) -> dict[str, Any]:
         "organisers": list(event.organisers),
         "description": "\n".join([event.description, *event.keywords]),
         "names": names,
-        "pinyin": _pinyin(names),
         "taken": event.start_date.isoformat(),
         "year": str(event.start_date.year),
     }
@@ -97,6 +87,7 @@ def photo_document(photo: Photo) -> dict[str, Any]:
     """Return the search document of a photo: its text, its event's, its photographer's name."""
     event = photo.event
     photographer = photo.photographer.display_name if photo.photographer else ""
+    # A photo without a camera date is dated by its event, and says so.
     taken = photo.taken_local.date() if photo.taken_local else event.start_date
     document = {
         "id": f"photo:{photo.id}",
@@ -109,17 +100,22 @@ def photo_document(photo: Photo) -> dict[str, Any]:
         "organisers": list(event.organisers),
         "caption": photo.caption,
         "keywords": list(photo.keywords),
-        "names": [photographer] if photographer else [],
-        "pinyin": _pinyin([photographer]) if photographer else [],
+        "names": [clean_name(photographer)] if photographer else [],
         "photographer": photographer,
-        "photographer_pinyin": _pinyin([photographer]) if photographer else [],
         "camera": " ".join(x for x in (photo.camera_make, photo.camera_model, photo.lens) if x),
+        # Staff search by the camera's file name (DSCN0021); it is never shown to viewers.
+        "file_name": photo.original_name,
         "taken": taken.isoformat(),
+        "date_source": "camera" if photo.taken_local else "event",
         "taken_at": photo.taken_at,
         "year": str(taken.year),
     }
     document["stamp"] = _stamp(document)
     return document
+
+
+# Fewer photos than this matching every word as typed: try the fallbacks too.
+FEW = 5
 
 
 @dataclass(frozen=True)
@@ -220,19 +216,26 @@ class Indexer:
         with self.catalog.reading() as session:
             photo_ids, event_ids = q.all_ids(session)
             total = len(photo_ids) + len(event_ids)
-            done += self._write(session, set(), set(event_ids))
-            if on_progress:
-                on_progress(done, total)
-            for first in range(0, len(photo_ids), batch):
-                done += self._write(session, set(photo_ids[first : first + batch]), set())
-                if on_progress:
-                    on_progress(done, total)
+
+            def batches() -> Iterable[list[dict[str, Any]]]:
+                nonlocal done
+                events = q.events_by_id(session, event_ids)
+                yield [event_document(e) for e in events]
+                done += len(events)
+                for first in range(0, len(photo_ids), batch):
+                    photos = q.photos_by_id(session, photo_ids[first : first + batch])
+                    yield [photo_document(p) for p in photos]
+                    done += len(photos)
+                    if on_progress:
+                        on_progress(done, total)
+
+            # One writer, one commit: one large segment, no merge or optimize after.
+            self.index.bulk(batches())
         with self.catalog.transaction() as session:
             # Back to where the snapshot began, even if another process applied rows meanwhile:
             # this rebuild may have written an older version of what they applied.
             cursor = outbox.cursor(session, self.consumer)
             cursor.position, cursor.hold = start, None
-        self.index.optimize()
         self._sync(batch)
         return done
 
@@ -267,13 +270,42 @@ class Indexer:
         page: int = 1,
         per_page: int = 20,
     ) -> Results:
-        """Search photos (and events) for what a person typed, after the changes of other processes."""
-        with self.catalog.reading() as session:
+        """Search photos (and events) for what a person typed.
+
+        When the words as typed find fewer than :data:`FEW` photos, photos with most of the words
+        follow (labelled relaxed), then photos with words that sound the same (homophone typos of
+        pinyin input: 福建规则 finds 复检规则, and says so).
+        """
+        with self.catalog.reading() as session:  # first the changes of other processes
             behind = outbox.behind(session, self._position)
         if behind:
             self.sync()
-        parsed = parse_query(text, self.synonyms)
-        return self.index.search(parsed, event=event, sort=sort, page=page, per_page=per_page)
+        plan = plan_query(text, self.synonyms)
+        fallbacks = []
+        sounds: list[list[str]] = []
+        if (relaxed := relaxed_plan(plan)) is not None:
+            fallbacks.append(("relaxed", relaxed))
+        if (by_sound := pinyin_plan(plan)) is not None:
+            fallbacks.insert(0, ("sound", by_sound[0]))
+            sounds = by_sound[1]
+        results = self.index.search(
+            plan,
+            event=event,
+            sort=sort,
+            page=page,
+            per_page=per_page,
+            fallbacks=fallbacks,
+            few=FEW,
+        )
+        sounding = [h for h in results.hits if h.match == "sound"]
+        if sounds and sounding and not results.exact:
+            words = [
+                next((w for h in sounding if (w := respell(f"{h.caption} {h.event_title}", s))), "")
+                for s in sounds
+            ]
+            if all(words):
+                results.corrected = " ".join(words)
+        return results
 
     def close(self) -> None:
         """Close the index."""

@@ -9,7 +9,16 @@ PACKAGE = Path(__file__).parent.parent / "gallery"
 
 # What each module may import from the gallery itself, listed by layer.
 BASE = {"errors", "config"}
-PARTS = {"catalog", "metadata", "images", "media_store", "search_index", "text", "highlight"}
+PARTS = {
+    "analysis",
+    "catalog",
+    "metadata",
+    "images",
+    "media_store",
+    "search_index",
+    "text",
+    "highlight",
+}
 ALLOWED = {
     "errors": set(),
     "config": set(),
@@ -21,7 +30,8 @@ ALLOWED = {
     "highlight": BASE | {"text"},
     "article": BASE | {"text"},
     "press_pack": BASE,
-    "search_index": BASE | {"text", "highlight"},
+    "analysis": BASE | {"text"},
+    "search_index": BASE | {"analysis", "text", "highlight"},
     "ingest": BASE | PARTS,
     "indexing": BASE | PARTS,
     "people": BASE | PARTS,
