@@ -26,6 +26,15 @@ def pytest_addoption(parser) -> None:
     )
 
 
+def pytest_collection_modifyitems(config, items) -> None:
+    """On PostgreSQL, run only the tests that use a catalogue: the others would run twice the same."""
+    if config.getoption("--db") == "sqlite":
+        return
+    kept = [item for item in items if "new_database_url" in getattr(item, "fixturenames", ())]
+    config.hook.pytest_deselected(items=[item for item in items if item not in kept])
+    items[:] = kept
+
+
 def pytest_report_header(config) -> str:
     """Say which catalogue the run uses."""
     return f"catalogue: {config.getoption('--db')}"
