@@ -27,13 +27,18 @@ run: $(VENV)/.installed
 # The whole suite once per catalogue: SQLite, then a throwaway PostgreSQL server the tests start
 # themselves. .ci/setup-system installs the system packages (or says which command to run).
 # `make test DBS=sqlite` runs one.
+# On PostgreSQL the search lives there too (GALLERY_SEARCH=postgres); Whoosh on PostgreSQL is run by
+# tests/test_outbox.py and tests/test_scaleout.py in that run.
 DBS ?= sqlite postgres
 
 test: $(VENV)/.installed
 	.ci/setup-system
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	set -e; for db in $(DBS); do echo "== tests on $$db"; $(BIN)/pytest --db $$db; done
+	set -e; for db in $(DBS); do \
+	    search=whoosh; [ $$db = postgres ] && search=postgres; \
+	    echo "== tests on $$db, search $$search"; $(BIN)/pytest --db $$db --search $$search; \
+	done
 
 bench: $(VENV)/.bench
 	$(BIN)/python -m tests.bench

@@ -70,7 +70,9 @@ class Archive:
         self.exhibitions = Exhibitions(self.catalog)
         self.sizes: dict[str, int] = dict(config["DERIVATIVE_SIZES"])
         synonyms = Path(config["SYNONYMS"]) if config.get("SYNONYMS") else None
-        self.indexer = Indexer(self.catalog, Path(config["INDEX_DIR"]), synonyms)
+        self.indexer = Indexer(
+            self.catalog, Path(config["INDEX_DIR"]), synonyms, config.get("SEARCH", "whoosh")
+        )
         self.importer = Importer(
             self.catalog,
             self.store,

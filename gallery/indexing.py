@@ -135,10 +135,26 @@ class IndexReport:
 class Indexer:
     """The one path from catalogue changes to the search index."""
 
-    def __init__(self, catalog: Catalog, folder: Path, synonyms: Path | None = None) -> None:
+    def __init__(
+        self,
+        catalog: Catalog,
+        folder: Path,
+        synonyms: Path | None = None,
+        backend: str = "whoosh",
+    ) -> None:
         self.catalog = catalog
-        self.index = SearchIndex(folder)
-        self.consumer = consumer_name(folder)
+        if backend == "postgres":
+            from gallery.pg_search import PostgresSearch  # only a PostgreSQL catalogue has it
+
+            if not catalog.engine.dialect.name == "postgresql":
+                raise ValueError("GALLERY_SEARCH=postgres needs a PostgreSQL GALLERY_DATABASE_URL")
+            self.index: Any = PostgresSearch(catalog)
+            self.consumer = "postgres"  # one index, whichever host writes it
+        elif backend == "whoosh":
+            self.index = SearchIndex(folder)
+            self.consumer = consumer_name(folder)
+        else:
+            raise ValueError(f"GALLERY_SEARCH is whoosh or postgres, not {backend!r}")
         self.synonyms = load_synonyms(synonyms or DEFAULT_SYNONYMS)
         # Web threads sync after their own changes; one at a time, so none redoes another's rows.
         self._sync_lock = threading.Lock()

@@ -24,6 +24,12 @@ def pytest_addoption(parser) -> None:
         default="sqlite",
         help="catalogue database for the tests: sqlite (default) or a throwaway postgres server",
     )
+    parser.addoption(
+        "--search",
+        choices=("whoosh", "postgres"),
+        default="whoosh",
+        help="search backend of the tests' archives (postgres needs --db postgres)",
+    )
 
 
 def pytest_collection_modifyitems(config, items) -> None:
@@ -37,7 +43,7 @@ def pytest_collection_modifyitems(config, items) -> None:
 
 def pytest_report_header(config) -> str:
     """Say which catalogue the run uses."""
-    return f"catalogue: {config.getoption('--db')}"
+    return f"catalogue: {config.getoption('--db')}, search: {config.getoption('--search')}"
 
 
 @pytest.fixture(scope="session")
@@ -61,8 +67,14 @@ def database_url(new_database_url) -> str:
     return new_database_url()
 
 
+@pytest.fixture(scope="session")
+def search_backend(request) -> str:
+    """Return the search backend the tests' archives use."""
+    return request.config.getoption("--search")
+
+
 @pytest.fixture
-def app(tmp_path: Path, database_url: str):
+def app(tmp_path: Path, database_url: str, search_backend: str):
     """Return an app whose media and index folders live in ``tmp_path``, on a fresh catalogue."""
     app = create_app(
         {
@@ -70,6 +82,7 @@ def app(tmp_path: Path, database_url: str):
             "MEDIA_DIR": tmp_path / "media",
             "INDEX_DIR": tmp_path / "index",
             "DATABASE_URL": database_url,
+            "SEARCH": search_backend,
         }
     )
     yield app

@@ -16,6 +16,7 @@ PARTS = {
     "images",
     "media_store",
     "search_index",
+    "pg_search",
     "text",
     "highlight",
 }
@@ -32,6 +33,7 @@ ALLOWED = {
     "press_pack": BASE,
     "analysis": BASE | {"text"},
     "search_index": BASE | {"analysis", "text", "highlight"},
+    "pg_search": BASE | {"analysis", "catalog", "highlight", "search_index", "text"},
     "ingest": BASE | PARTS,
     "indexing": BASE | PARTS,
     "people": BASE | PARTS,

@@ -103,11 +103,15 @@ class Server:
 @pytest.fixture
 def servers(request, tmp_path: Path, database_url: str) -> Iterator[tuple[list[Server], list]]:
     """Start two servers on one catalogue and media folder; index folders as the test asks."""
-    shared = request.param == "shared index folder"
+    if request.param == "postgres search" and not database_url:
+        pytest.skip("the PostgreSQL search needs the PostgreSQL catalogue (pytest --db postgres)")
+    shared = request.param != "own index folders"
     folders = [tmp_path / "index"] * 2 if shared else [tmp_path / "index-a", tmp_path / "index-b"]
     config = {"MEDIA_DIR": tmp_path / "media", "INDEX_DIR": folders[0]}
     if database_url:
         config["DATABASE_URL"] = database_url
+    search = "postgres" if request.param == "postgres search" else "whoosh"
+    config["SEARCH"] = search
     archive = get_archive(create_app(config))
     archive.add_event("分院联合义诊", "义诊", dt.date(2024, 11, 1), slug="e")
     archive.accounts.add("uploader", "photographer", "password-uploader")
@@ -117,6 +121,7 @@ def servers(request, tmp_path: Path, database_url: str) -> Iterator[tuple[list[S
     for folder in folders:
         env = {**os.environ, "GALLERY_MEDIA_DIR": str(tmp_path / "media")}
         env["GALLERY_INDEX_DIR"] = str(folder)
+        env["GALLERY_SEARCH"] = search
         if database_url:
             env["GALLERY_DATABASE_URL"] = database_url
         envs.append(env)
@@ -128,7 +133,10 @@ def servers(request, tmp_path: Path, database_url: str) -> Iterator[tuple[list[S
 
 @pytest.mark.slow
 @pytest.mark.parametrize(
-    "servers", ["own index folders", "shared index folder"], indirect=True, ids=str
+    "servers",
+    ["own index folders", "shared index folder", "postgres search"],
+    indirect=True,
+    ids=str,
 )
 def test_two_servers_lose_nothing(servers, tmp_path: Path) -> None:
     started, envs = servers

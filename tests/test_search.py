@@ -37,7 +37,7 @@ def load_corpus(archive: Archive, folder: Path) -> dict[int, str]:
 
 
 @pytest.fixture(scope="module")
-def corpus(tmp_path_factory, new_database_url):
+def corpus(tmp_path_factory, new_database_url, search_backend):
     """An archive holding the judged corpus, shared by this module's read-only tests."""
     root = tmp_path_factory.mktemp("corpus")
     app = create_app(
@@ -45,6 +45,7 @@ def corpus(tmp_path_factory, new_database_url):
             "MEDIA_DIR": root / "media",
             "INDEX_DIR": root / "index",
             "DATABASE_URL": new_database_url(),
+            "SEARCH": search_backend,
         }
     )
     archive = get_archive(app)
@@ -172,12 +173,13 @@ def test_gram_tokens() -> None:
 
 
 def test_outbox_repairs_a_crash_between_commit_and_indexing(
-    tmp_path: Path, database_url: str
+    tmp_path: Path, database_url: str, search_backend: str
 ) -> None:
     config = {
         "MEDIA_DIR": tmp_path / "media",
         "INDEX_DIR": tmp_path / "index",
         "DATABASE_URL": database_url,
+        "SEARCH": search_backend,
     }
     archive = get_archive(create_app(config))
     event = archive.add_event("义诊", "义诊", dt.date(2024, 1, 1), slug="e")
