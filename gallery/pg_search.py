@@ -168,30 +168,30 @@ class _Sql:
             return "FALSE"
         return f"d.event_slug = ANY({self.bind(slugs)})"
 
-    def option(self, option: Option) -> str:
-        """Return the SQL condition of one option of a clause."""
+    def option(self, option: Option) -> tuple[str | None, str | None]:
+        """Return what one option of a clause matches: a tsquery on the tokens, or an SQL condition.
+
+        Keeping tsqueries apart lets a clause (and a plan) ask the GIN index once, with ``|`` and
+        ``&`` inside one tsquery, where OR-ed conditions would make PostgreSQL scan every row.
+        """
         if isinstance(option, Exact):
             if option.field == "person":
-                return self.matches(fulltext.quote("pe:" + option.value))
+                return fulltext.quote("pe:" + option.value), None
             column = EXACT_COLUMNS.get(option.field)
-            return f"d.{column} = {self.bind(option.value)}" if column else "FALSE"
+            return None, (f"d.{column} = {self.bind(option.value)}" if column else "FALSE")
         if isinstance(option, DateRange):
-            return f"d.taken BETWEEN {self.bind(option.start)} AND {self.bind(option.end)}"
-        if not option.terms:
-            return "FALSE"
+            return None, f"d.taken BETWEEN {self.bind(option.start)} AND {self.bind(option.end)}"
+        if not option.terms or option.field not in PREFIX | {"photographer": ""}:
+            return None, "FALSE"
         if option.field == "photographer":
-            return f"d.photographer = ANY({self.bind(self.photographers(option))})"
-        if option.field not in PREFIX:
-            return "FALSE"
+            return None, f"d.photographer = ANY({self.bind(self.photographers(option))})"
         query = tsquery(option)
         if option.field in EVENT_FIELDS:
-            return self.events_matching(query)
+            return None, self.events_matching(query)
         if option.field in EXPANDED:
             events = self.events_matching(query)
-            if events == "FALSE":
-                return self.matches(query)
-            return f"({self.matches(query)} OR {events})"
-        return self.matches(query)
+            return query, (None if events == "FALSE" else events)
+        return query, None
 
     def photographers(self, option: Match) -> list[str]:
         """Return the photographers whose name (or its pinyin) holds the value, as in Whoosh."""
@@ -207,27 +207,44 @@ class _Sql:
             or wanted in name_pinyin(name)
         ]
 
-    def clause(self, clause: Clause) -> tuple[str, str]:
-        """Return a clause's conditions: any option, and any option in a strong field."""
-        every, strong = [], []
+    def clause(self, clause: Clause) -> tuple[str, list[str], str, list[str]]:
+        """Return a clause's tsquery and other conditions: for any option, and for strong ones."""
+        every_q, every_sql, strong_q, strong_sql = [], [], [], []
         for option in clause.options:
-            condition = self.option(option)
-            every.append(condition)
-            if getattr(option, "field", "") not in WEAK:
-                strong.append(condition)
-        return " OR ".join(every) or "FALSE", " OR ".join(strong) or "FALSE"
+            query, condition = self.option(option)
+            strong = getattr(option, "field", "") not in WEAK
+            for target_q, target_sql in [(every_q, every_sql)] + (
+                [(strong_q, strong_sql)] if strong else []
+            ):
+                if query:
+                    target_q.append(f"({query})")
+                if condition and condition != "FALSE":
+                    target_sql.append(condition)
+        return " | ".join(every_q), every_sql, " | ".join(strong_q), strong_sql
+
+    def condition(self, query: str, others: list[str]) -> str:
+        """Return "the tokens match ``query``, or one of ``others`` holds"."""
+        parts = ([self.matches(query)] if query else []) + others
+        return "(" + " OR ".join(parts) + ")" if parts else "FALSE"
 
     def plan(self, plan: QueryPlan) -> tuple[str, str, str, str]:
         """Return a plan's condition, strength, ranking-word count and ts_rank_cd expressions."""
         words = [self.clause(c) for c in plan.clauses if not c.is_filter]
-        filters = [self.clause(c)[0] for c in plan.clauses if c.is_filter]
-        conditions = [f"({f})" for f in filters]
+        filters = [self.clause(c) for c in plan.clauses if c.is_filter]
+        required = filters + ([] if plan.minimum else words)
+        conditions = []
+        # Clauses that only ask the tokens become one tsquery: one GIN index scan for all.
+        alone = [q for q, others, _s, _o in required if q and not others]
+        if alone:
+            conditions.append(self.matches(" & ".join(f"({q})" for q in alone)))
+        conditions += [self.condition(q, o) for q, o, _s, _o in required if not q or o]
         if words and plan.minimum:
-            held = " + ".join(f"(({every}))::int" for every, _strong in words)
+            held = " + ".join(f"({self.condition(q, o)})::int" for q, o, _s, _o in words)
+            any_word = " | ".join(f"({q})" for q, _o, _s, _so in words if q)
+            others = [c for _q, o, _s, _so in words for c in o]
+            conditions.append(self.condition(any_word, others))  # the index narrows first
             conditions.append(f"({held}) >= {int(plan.minimum)}")
-        else:
-            conditions += [f"({every})" for every, _strong in words]
-        strength = " + ".join(f"(({strong}))::int" for _every, strong in words) or "0"
+        strength = " + ".join(f"({self.condition(s, o)})::int" for _q, _o, s, o in words) or "0"
         ranking = list(dict.fromkeys(w for key in plan.rank for w in word_tokens(key)))
         ranked = " + ".join(f"({self.matches(fulltext.quote('w:' + w))})::int" for w in ranking)
         cover = " | ".join(fulltext.quote("t:" + w) for w in ranking)

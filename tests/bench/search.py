@@ -270,12 +270,18 @@ def main(documents: int = DOCUMENTS, as_json: bool = False, runs: int = 30) -> d
 
 
 def cli(argv: list[str]) -> None:
-    """Parse ``search --docs N --json [--runs R]`` and run the benchmark."""
+    """Parse ``search --docs N --json [--runs R] [--backend postgres]`` and run the benchmark."""
     parser = argparse.ArgumentParser(prog="python -m tests.bench search")
     parser.add_argument("--docs", type=int, default=DOCUMENTS)
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--backend", choices=("whoosh", "postgres"), default="whoosh")
     options = parser.parse_args(argv)
+    if options.backend == "postgres":
+        from tests.bench import pg_search
+
+        pg_search.main(options.docs, options.json, options.runs)
+        return
     main(options.docs, options.json, options.runs)
 
 
