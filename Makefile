@@ -10,11 +10,11 @@ $(BIN)/python:
 	$(BIN)/pip install -q --upgrade pip
 
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install -q -e '.[test]'
+	$(BIN)/pip install -q -e '.[test,postgres]'
 	touch $@
 
 $(VENV)/.bench: $(VENV)/.installed
-	$(BIN)/pip install -q -e '.[test,bench]'
+	$(BIN)/pip install -q -e '.[test,postgres,bench]'
 	touch $@
 
 HOST ?= 127.0.0.1
@@ -24,10 +24,21 @@ run: $(VENV)/.installed
 	$(BIN)/gallery demo
 	$(BIN)/gallery serve --host $(HOST) --port $(PORT)
 
+# The whole suite once per catalogue: SQLite, then a throwaway PostgreSQL server the tests start
+# themselves. .ci/setup-system installs the system packages (or says which command to run).
+# `make test DBS=sqlite` runs one.
+# On PostgreSQL the search lives there too (GALLERY_SEARCH=postgres); Whoosh on PostgreSQL is run by
+# tests/test_outbox.py and tests/test_scaleout.py in that run.
+DBS ?= sqlite postgres
+
 test: $(VENV)/.installed
+	.ci/setup-system
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/pytest
+	set -e; for db in $(DBS); do \
+	    search=whoosh; [ $$db = postgres ] && search=postgres; \
+	    echo "== tests on $$db, search $$search"; $(BIN)/pytest --db $$db --search $$search; \
+	done
 
 bench: $(VENV)/.bench
 	$(BIN)/python -m tests.bench

@@ -49,7 +49,7 @@ class Archive:
         self.store = store = MediaStore(config["MEDIA_DIR"])
         self.catalog = catalog = Catalog(config["DATABASE_URL"])
         synonyms = Path(config["SYNONYMS"]) if config.get("SYNONYMS") else None
-        self.search = Indexer(catalog, Path(config["INDEX_DIR"]), synonyms)
+        self.search = Indexer(catalog, Path(config["INDEX_DIR"]), synonyms, config["SEARCH"])
         catalog.after_commit(self.search.sync)
         self.derivatives = Derivatives(catalog, store, sizes, max_pixels, quality)
         self.events = Events(catalog)

@@ -11,6 +11,9 @@ from typing import Any
 DEFAULTS: dict[str, Any] = {
     "MEDIA_DIR": "media",
     "INDEX_DIR": "index",
+    # The search backend: "whoosh" (the index in INDEX_DIR) or "postgres" (in the catalogue's
+    # PostgreSQL database, shared by every host).
+    "SEARCH": "whoosh",
     # Empty means ``sqlite:///<MEDIA_DIR>/catalog.sqlite3``.
     "DATABASE_URL": "",
     # Refuse images with more pixels than this (decompression bombs).

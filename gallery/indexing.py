@@ -2,37 +2,59 @@
 
 The catalogue writes an outbox row with every searchable change (see ``catalog/outbox.py``); here those
 rows become index documents after the catalogue has committed. A process killed in between leaves the rows
-behind, and the next :meth:`Indexer.sync` (every start runs one) applies them.
+behind, and the next :meth:`Indexer.sync` (every start runs one) applies them. Each index folder is one
+consumer of the outbox, named by the id file it holds: processes sharing a folder share its cursor (one
+writes at a time), folders on other hosts have their own and each applies every row.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
 import threading
+import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from gallery.catalog import Catalog, Event, Photo
+from gallery.analysis import (
+    DEFAULT_SYNONYMS,
+    load_synonyms,
+    pinyin_plan,
+    plan_query,
+    relaxed_plan,
+    respell,
+)
+from gallery.catalog import Catalog, Event, Photo, outbox
 from gallery.catalog import queries as q
 from gallery.errors import InvalidInput
-from gallery.search_index import Results, SearchIndex, parse_query
-from gallery.text import clean_name, name_pinyin, search_key
+from gallery.search_index import Results, SearchIndex
+from gallery.text import clean_name
 
-DEFAULT_SYNONYMS = Path(__file__).parent / "synonyms.txt"
+#: The file in an index folder naming it as a consumer of the outbox.
+CONSUMER_FILE = "outbox-consumer"
 
 
-def load_synonyms(path: Path) -> dict[str, list[str]]:
-    """Read a synonym table: one group per line, members separated by "="; # starts a comment."""
-    table: dict[str, list[str]] = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
-        members = [search_key(m) for m in line.split("#", 1)[0].split("=")]
-        members = [m for m in members if m]
-        for member in members:
-            table[member] = [m for m in members if m != member]
-    return table
+def consumer_name(folder: Path) -> str:
+    """Return the outbox consumer name of an index folder, giving it one on first use.
+
+    The name is written to a temporary file and linked into place, so two processes starting on
+    one new folder at once end up with the same name.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / CONSUMER_FILE
+    if not path.exists():
+        temp = folder / f".{CONSUMER_FILE}.{uuid.uuid4().hex}"
+        temp.write_text(uuid.uuid4().hex + "\n", encoding="ascii")
+        try:
+            os.link(temp, path)
+        except FileExistsError:
+            pass
+        finally:
+            temp.unlink()
+    return "whoosh:" + path.read_text(encoding="ascii").strip()
 
 
 def _stamp(document: dict[str, Any]) -> str:
@@ -40,11 +62,6 @@ def _stamp(document: dict[str, Any]) -> str:
     return hashlib.sha1(
         json.dumps(document, sort_keys=True, ensure_ascii=False).encode()
     ).hexdigest()[:16]
-
-
-def _pinyin(names: Iterable[str]) -> list[str]:
-    """Return the pinyin spellings of people's names."""
-    return [spelling for name in names for spelling in name_pinyin(name)]
 
 
 def event_document(event: Event) -> dict[str, Any]:
@@ -60,7 +77,6 @@ def event_document(event: Event) -> dict[str, Any]:
         "organisers": list(event.organisers),
         "description": "\n".join([event.description, *event.keywords]),
         "names": names,
-        "pinyin": _pinyin(names),
         "taken": event.start_date.isoformat(),
         "year": str(event.start_date.year),
     }
@@ -72,6 +88,7 @@ def photo_document(photo: Photo) -> dict[str, Any]:
     """Return the search document of a photo: its text, its event's, its photographer's name."""
     event = photo.event
     photographer = photo.photographer.display_name if photo.photographer else ""
+    # A photo without a camera date is dated by its event, and says so.
     taken = photo.taken_local.date() if photo.taken_local else event.start_date
     document = {
         "id": f"photo:{photo.id}",
@@ -84,17 +101,22 @@ def photo_document(photo: Photo) -> dict[str, Any]:
         "organisers": list(event.organisers),
         "caption": photo.caption,
         "keywords": list(photo.keywords),
-        "names": [photographer] if photographer else [],
-        "pinyin": _pinyin([photographer]) if photographer else [],
+        "names": [clean_name(photographer)] if photographer else [],
         "photographer": photographer,
-        "photographer_pinyin": _pinyin([photographer]) if photographer else [],
         "camera": " ".join(x for x in (photo.camera_make, photo.camera_model, photo.lens) if x),
+        # Staff search by the camera's file name (DSCN0021); it is never shown to viewers.
+        "file_name": photo.original_name,
         "taken": taken.isoformat(),
+        "date_source": "camera" if photo.taken_local else "event",
         "taken_at": photo.taken_at,
         "year": str(taken.year),
     }
     document["stamp"] = _stamp(document)
     return document
+
+
+# Fewer photos than this matching every word as typed: try the fallbacks too.
+FEW = 5
 
 
 @dataclass(frozen=True)
@@ -114,12 +136,31 @@ class IndexReport:
 class Indexer:
     """The one path from catalogue changes to the search index."""
 
-    def __init__(self, catalog: Catalog, folder: Path, synonyms: Path | None = None) -> None:
+    def __init__(
+        self,
+        catalog: Catalog,
+        folder: Path,
+        synonyms: Path | None = None,
+        backend: str = "whoosh",
+    ) -> None:
         self.catalog = catalog
-        self.index = SearchIndex(folder)
+        if backend == "postgres":
+            from gallery.pg_search import PostgresSearch  # only a PostgreSQL catalogue has it
+
+            if not catalog.engine.dialect.name == "postgresql":
+                raise ValueError("GALLERY_SEARCH=postgres needs a PostgreSQL GALLERY_DATABASE_URL")
+            self.index: Any = PostgresSearch(catalog)
+            self.consumer = "postgres"  # one index, whichever host writes it
+        elif backend == "whoosh":
+            self.index = SearchIndex(folder)
+            self.consumer = consumer_name(folder)
+        else:
+            raise ValueError(f"GALLERY_SEARCH is whoosh or postgres, not {backend!r}")
         self.synonyms = load_synonyms(synonyms or DEFAULT_SYNONYMS)
         # Web threads sync after their own changes; one at a time, so none redoes another's rows.
         self._sync_lock = threading.Lock()
+        # Where this index's cursor stood after this process's last sync (None: not synced yet).
+        self._position: int | None = None
 
     def sync(self, batch: int = 500) -> int:
         """Apply every pending outbox row to the index; return how many documents were written."""
@@ -127,12 +168,26 @@ class Indexer:
             return self._sync(batch)
 
     def _sync(self, batch: int) -> int:
-        """Apply the outbox in batches (the caller holds the sync lock)."""
+        """Apply the outbox in batches from this index's cursor (the caller holds the sync lock)."""
+        with self.catalog.transaction() as session:
+            last = outbox.number(session)
+            known = outbox.cursor(session, self.consumer) is not None
+            if not known and q.is_empty(session):
+                outbox.start_cursor(session, self.consumer, last)
+                known = True
+        if not known:
+            # A new folder on an archive that has content: rows it never saw may be gone already.
+            return self._rebuild(batch)
         written = 0
         while True:
             with self.catalog.transaction() as session:
-                rows = q.outbox(session, batch)
+                position = outbox.cursor(session, self.consumer)
+                if position is None:  # forgotten while away (outbox.FORGET_AFTER): start again
+                    return written + self._rebuild(batch)
+                rows = outbox.pending(session, position.position, batch)
                 if not rows:
+                    outbox.collect(session)
+                    self._position = position.position
                     return written
                 photo_ids = {r.entity_id for r in rows if r.entity == "photo"}
                 event_ids = {r.entity_id for r in rows if r.entity == "event"}
@@ -141,7 +196,7 @@ class Indexer:
                     event_ids |= q.credited_event_ids(session, person_ids)
                 photo_ids |= q.photo_ids(session, event_ids=event_ids, person_ids=person_ids)
                 written += self._write(session, photo_ids, event_ids)
-                q.clear_outbox(session, rows)
+                position.position = rows[-1].seq
 
     def _write(self, session: Any, photo_ids: set[int], event_ids: set[int]) -> int:
         """Write the documents of these photos and events; delete those no longer in the catalogue."""
@@ -158,28 +213,48 @@ class Indexer:
     ) -> int:
         """Recreate the index from the catalogue; return the number of documents.
 
-        It reads one snapshot of the catalogue without holding its write lock, so uploads go on
-        meanwhile; what they change after the snapshot waits in the outbox for the next sync.
+        It reads the catalogue without holding its write lock, so uploads go on meanwhile; what
+        they change after it started waits in the outbox for the sync that ends the rebuild.
         """
         with self._sync_lock:
-            self.index.clear()
-            done = 0
-            with self.catalog.reading() as session:
-                photo_ids, event_ids = q.all_ids(session)
-                total = len(photo_ids) + len(event_ids)
-                # Changes pending before the snapshot are in it; their outbox rows are done with.
-                pending = q.outbox(session, 1_000_000_000)
-                done += self._write(session, set(), set(event_ids))
-                if on_progress:
-                    on_progress(done, total)
-                for start in range(0, len(photo_ids), batch):
-                    done += self._write(session, set(photo_ids[start : start + batch]), set())
+            return self._rebuild(batch, on_progress)
+
+    def _rebuild(self, batch: int, on_progress: Callable[[int, int], None] | None = None) -> int:
+        """Rebuild, then apply what changed meanwhile (the caller holds the sync lock)."""
+        with self.catalog.transaction() as session:
+            # Every row numbered so far committed before the reads below: they see its change.
+            start = outbox.number(session)
+            cursor = outbox.cursor(session, self.consumer) or outbox.start_cursor(
+                session, self.consumer, start
+            )
+            cursor.hold = start  # rows after start stay until this rebuild has applied them
+        self.index.clear()
+        done = 0
+        with self.catalog.reading() as session:
+            photo_ids, event_ids = q.all_ids(session)
+            total = len(photo_ids) + len(event_ids)
+
+            def batches() -> Iterable[list[dict[str, Any]]]:
+                nonlocal done
+                events = q.events_by_id(session, event_ids)
+                yield [event_document(e) for e in events]
+                done += len(events)
+                for first in range(0, len(photo_ids), batch):
+                    photos = q.photos_by_id(session, photo_ids[first : first + batch])
+                    yield [photo_document(p) for p in photos]
+                    done += len(photos)
                     if on_progress:
                         on_progress(done, total)
-            with self.catalog.transaction() as session:
-                q.clear_outbox(session, pending)
-            self.index.optimize()
-            return done
+
+            # One writer, one commit: one large segment, no merge or optimize after.
+            self.index.bulk(batches())
+        with self.catalog.transaction() as session:
+            # Back to where the snapshot began, even if another process applied rows meanwhile:
+            # this rebuild may have written an older version of what they applied.
+            cursor = outbox.cursor(session, self.consumer)
+            cursor.position, cursor.hold = start, None
+        self._sync(batch)
+        return done
 
     def check(self, on_progress: Callable[[int, int], None] | None = None) -> IndexReport:
         """Compare the index with the catalogue: documents missing, stale or left over."""
@@ -212,11 +287,44 @@ class Indexer:
         page: int = 1,
         per_page: int = 20,
     ) -> Results:
-        """Search photos (and events) for what a person typed: Chinese or English, filters, phrases."""
+        """Search photos (and events) for what a person typed.
+
+        When the words as typed find fewer than :data:`FEW` photos, photos with most of the words
+        follow (labelled relaxed), then photos with words that sound the same (homophone typos of
+        pinyin input: 福建规则 finds 复检规则, and says so).
+        """
         if sort not in ("relevance", "date", "date-asc"):
             raise InvalidInput(f"unknown sort {sort!r} (relevance, date or date-asc)")
-        parsed = parse_query(text, self.synonyms)
-        return self.index.search(parsed, event=event, sort=sort, page=page, per_page=per_page)
+        with self.catalog.reading() as session:  # first the changes of other processes
+            behind = outbox.behind(session, self._position)
+        if behind:
+            self.sync()
+        plan = plan_query(text, self.synonyms)
+        fallbacks = []
+        sounds: list[list[str]] = []
+        if (relaxed := relaxed_plan(plan)) is not None:
+            fallbacks.append(("relaxed", relaxed))
+        if (by_sound := pinyin_plan(plan)) is not None:
+            fallbacks.insert(0, ("sound", by_sound[0]))
+            sounds = by_sound[1]
+        results = self.index.search(
+            plan,
+            event=event,
+            sort=sort,
+            page=page,
+            per_page=per_page,
+            fallbacks=fallbacks,
+            few=FEW,
+        )
+        sounding = [h for h in results.hits if h.match == "sound"]
+        if sounds and sounding and not results.exact:
+            words = [
+                next((w for h in sounding if (w := respell(f"{h.caption} {h.event_title}", s))), "")
+                for s in sounds
+            ]
+            if all(words):
+                results.corrected = " ".join(words)
+        return results
 
     def close(self) -> None:
         """Close the index."""

@@ -16,9 +16,4 @@ def person_for_name(session: Any, name: str) -> Person:
     key = name_key(display)
     if not key:
         raise InvalidInput(f"not a name: {name!r}")
-    person = q.person_by_key(session, key)
-    if person is None:
-        person = Person(display_name=display, name_key=key)
-        session.add(person)
-        session.flush()
-    return person
+    return q.person_for_key(session, key, display)

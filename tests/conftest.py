@@ -1,8 +1,13 @@
-"""Fixtures: an app on a temporary archive (real SQLite, real files), its CLI runner and archive."""
+"""Fixtures: an app on a temporary archive (real catalogue, real files), its CLI runner and archive.
+
+The catalogue is SQLite by default; ``pytest --db postgres`` runs the same tests on a throwaway
+PostgreSQL server (``tests/postgres.py``), each test on a fresh database.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -12,11 +17,74 @@ from gallery.archive import Archive
 from tests.imagegen import photo
 
 
+def pytest_addoption(parser) -> None:
+    """Add ``--db``: the catalogue the suite runs on."""
+    parser.addoption(
+        "--db",
+        choices=("sqlite", "postgres"),
+        default="sqlite",
+        help="catalogue database for the tests: sqlite (default) or a throwaway postgres server",
+    )
+    parser.addoption(
+        "--search",
+        choices=("whoosh", "postgres"),
+        default="whoosh",
+        help="search backend of the tests' archives (postgres needs --db postgres)",
+    )
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    """On PostgreSQL, run only the tests that use a catalogue: the others would run twice the same."""
+    if config.getoption("--db") == "sqlite":
+        return
+    kept = [item for item in items if "new_database_url" in getattr(item, "fixturenames", ())]
+    config.hook.pytest_deselected(items=[item for item in items if item not in kept])
+    items[:] = kept
+
+
+def pytest_report_header(config) -> str:
+    """Say which catalogue the run uses."""
+    return f"catalogue: {config.getoption('--db')}, search: {config.getoption('--search')}"
+
+
+@pytest.fixture(scope="session")
+def new_database_url(request) -> Callable[[], str]:
+    """Return a function making a fresh, empty catalogue and returning its URL.
+
+    On SQLite the URL is empty: the archive keeps its catalogue in its own media folder.
+    """
+    if request.config.getoption("--db") == "sqlite":
+        return lambda: ""
+    from tests.postgres import TestServer
+
+    server = TestServer()
+    request.addfinalizer(server.stop)
+    return server.start().new_database
+
+
 @pytest.fixture
-def app(tmp_path: Path):
-    """Return an app whose media and index folders live in ``tmp_path``."""
+def database_url(new_database_url) -> str:
+    """Return the URL of this test's own fresh catalogue (empty: SQLite in the media folder)."""
+    return new_database_url()
+
+
+@pytest.fixture(scope="session")
+def search_backend(request) -> str:
+    """Return the search backend the tests' archives use."""
+    return request.config.getoption("--search")
+
+
+@pytest.fixture
+def app(tmp_path: Path, database_url: str, search_backend: str):
+    """Return an app whose media and index folders live in ``tmp_path``, on a fresh catalogue."""
     app = create_app(
-        {"TESTING": True, "MEDIA_DIR": tmp_path / "media", "INDEX_DIR": tmp_path / "index"}
+        {
+            "TESTING": True,
+            "MEDIA_DIR": tmp_path / "media",
+            "INDEX_DIR": tmp_path / "index",
+            "DATABASE_URL": database_url,
+            "SEARCH": search_backend,
+        }
     )
     yield app
     get_archive(app).close()

@@ -24,8 +24,8 @@ def test_sqlite_pragmas(tmp_path: Path) -> None:
     catalog.close()
 
 
-def test_migrations_match_the_models(tmp_path: Path) -> None:
-    catalog = Catalog(f"sqlite:///{tmp_path / 'c.sqlite3'}")
+def test_migrations_match_the_models(tmp_path: Path, database_url: str) -> None:
+    catalog = Catalog(database_url or f"sqlite:///{tmp_path / 'c.sqlite3'}")
     catalog.migrate()
     with catalog.engine.connect() as connection:
         diff = compare_metadata(MigrationContext.configure(connection), Base.metadata)

@@ -13,7 +13,7 @@ from gallery.errors import Conflict, InvalidInput, NotFound
 from gallery.exhibitions import DEFAULT_SETTINGS
 from tests.conftest import ROLES, login
 from tests.imagegen import photo
-from tests.test_web import GPS_TAGS
+from tests.conftest import GPS_TAGS
 
 
 @pytest.fixture

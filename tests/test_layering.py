@@ -10,6 +10,8 @@ PACKAGE = Path(__file__).parent.parent / "gallery"
 # What each module may import from the gallery itself, listed by layer.
 BASE = {"errors", "config"}
 PARTS = {
+    "analysis",
+    "pg_search",
     "catalog",
     "metadata",
     "images",
@@ -45,7 +47,9 @@ ALLOWED = {
     "catalog": BASE | {"catalog"},
     "highlight": BASE | {"text"},
     "article": BASE | {"text"},
-    "search_index": BASE | {"text", "highlight"},
+    "analysis": BASE | {"text"},
+    "search_index": BASE | {"analysis", "text", "highlight"},
+    "pg_search": BASE | {"analysis", "catalog", "highlight", "search_index", "text"},
     "ingest": BASE | {"images", "media_store", "metadata"},
     "people": BASE | {"catalog", "text"},
     "shapes": BASE | {"catalog", "media_store"},

@@ -91,12 +91,14 @@ def _check_no_partial_files(media: Path) -> None:
 
 
 @pytest.mark.slow
-def test_killed_import_leaves_no_partial_file(tmp_path: Path) -> None:
+def test_killed_import_leaves_no_partial_file(tmp_path: Path, database_url: str) -> None:
     source = tmp_path / "card"
     for i in range(12):
         photo(source / f"IMG_{i:04d}.jpg", {"Make": "Canon"}, size=(2400, 1600), seed=i)
     media = tmp_path / "media"
     env = {**os.environ, "GALLERY_MEDIA_DIR": str(media), "GALLERY_INDEX_DIR": str(tmp_path / "ix")}
+    if database_url:
+        env["GALLERY_DATABASE_URL"] = database_url
     gallery = str(Path(sys.executable).parent / "gallery")
     subprocess.run(
         [gallery, "event", "add", "--title", "t", "--date", "2024-11-01", "--slug", "t"],

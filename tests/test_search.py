@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 import pytest
 
 from gallery import create_app, get_archive
+from gallery.analysis import QueryRefused, gram_tokens
 from gallery.archive import Archive
 from gallery.highlight import highlight
-from gallery.search_index import gram_tokens
+from tests.conftest import login
 from tests.imagegen import photo
-from tests.search_corpus import EVENTS, PHOTOS, QUERIES, relevant
+from tests.search_corpus import EVENTS, FILE_NAMES, PHOTOS, QUERIES, relevant
 
 
 def load_corpus(archive: Archive, folder: Path) -> dict[int, str]:
@@ -25,7 +27,7 @@ def load_corpus(archive: Archive, folder: Path) -> dict[int, str]:
         slugs[key] = event.slug
     ids = {}
     for n, (key, (event, caption, photographer)) in enumerate(PHOTOS.items()):
-        path = photo(folder / f"{key}.jpg", size=(48, 32), seed=n + 1)
+        path = photo(folder / FILE_NAMES.get(key, f"{key}.jpg"), size=(48, 32), seed=n + 1)
         [result] = archive.imports.import_files(
             [path], slugs[event], caption=caption, photographer=photographer
         )
@@ -35,27 +37,35 @@ def load_corpus(archive: Archive, folder: Path) -> dict[int, str]:
 
 
 @pytest.fixture(scope="module")
-def corpus(tmp_path_factory):
+def corpus(tmp_path_factory, new_database_url, search_backend):
     """An archive holding the judged corpus, shared by this module's read-only tests."""
     root = tmp_path_factory.mktemp("corpus")
-    app = create_app({"MEDIA_DIR": root / "media", "INDEX_DIR": root / "index"})
+    app = create_app(
+        {
+            "MEDIA_DIR": root / "media",
+            "INDEX_DIR": root / "index",
+            "DATABASE_URL": new_database_url(),
+            "SEARCH": search_backend,
+        }
+    )
     archive = get_archive(app)
     ids = load_corpus(archive, root / "in")
     yield archive, ids
     archive.close()
 
 
-def found(corpus, query: str, **options) -> list[str]:
-    """Return the corpus keys of the photos a query finds, best first."""
+def found(corpus, query: str, *, fallbacks: bool = False, **options) -> list[str]:
+    """Return the corpus keys of the photos a query finds as typed (or also by fallbacks), best first."""
     archive, ids = corpus
-    return [ids[h.photo_id] for h in archive.search.search(query, per_page=100, **options).hits]
+    hits = archive.search.search(query, per_page=100, **options).hits
+    return [ids[h.photo_id] for h in hits if fallbacks or h.match == "exact"]
 
 
 def test_judged_set_recall_and_mrr(corpus) -> None:
     recalls, reciprocal_ranks, misses = [], [], []
     for query, judged in QUERIES:
         wanted = relevant(judged)
-        top = found(corpus, query)[:10]
+        top = found(corpus, query, fallbacks=True)[:10]
         recall = len(wanted & set(top)) / min(len(wanted), 10)
         rank = next((i + 1 for i, key in enumerate(top) if key in wanted), None)
         recalls.append(recall)
@@ -67,8 +77,8 @@ def test_judged_set_recall_and_mrr(corpus) -> None:
     print(f"\n{len(QUERIES)} queries: recall@10 {recall_at_10:.3f}, MRR {mrr:.3f}")
     print("\n".join(misses))
     assert len(QUERIES) >= 40 and len(PHOTOS) >= 60
-    assert recall_at_10 >= 0.9, misses
-    assert mrr >= 0.9, misses
+    assert recall_at_10 >= 0.98, misses
+    assert mrr >= 0.98, misses
 
 
 def test_several_words_all_must_match(corpus) -> None:
@@ -165,8 +175,15 @@ def test_gram_tokens() -> None:
     ]
 
 
-def test_outbox_repairs_a_crash_between_commit_and_indexing(tmp_path: Path) -> None:
-    config = {"MEDIA_DIR": tmp_path / "media", "INDEX_DIR": tmp_path / "index"}
+def test_outbox_repairs_a_crash_between_commit_and_indexing(
+    tmp_path: Path, database_url: str, search_backend: str
+) -> None:
+    config = {
+        "MEDIA_DIR": tmp_path / "media",
+        "INDEX_DIR": tmp_path / "index",
+        "DATABASE_URL": database_url,
+        "SEARCH": search_backend,
+    }
     archive = get_archive(create_app(config))
     event = archive.events.add("义诊", "义诊", dt.date(2024, 1, 1), slug="e")
     [result] = archive.imports.import_files(
@@ -178,9 +195,8 @@ def test_outbox_repairs_a_crash_between_commit_and_indexing(tmp_path: Path) -> N
 
     with Catalog(archive.config["DATABASE_URL"]).transaction() as session:
         session.get(Photo, result.photo_id).caption = "为牧民测量血压"
-    assert archive.search.search("血压").total == 0
     assert archive.search.check().stale == [f"photo:{result.photo_id}"]
-    archive.close()
+    archive.close()  # before any search: a search would first apply what waits in the outbox
     restarted = get_archive(create_app(config))
     assert [h.photo_id for h in restarted.search.search("血压").hits] == [result.photo_id]
     assert restarted.search.check().ok
@@ -209,3 +225,106 @@ def test_edit_reaches_search(archive: Archive, event: str, tmp_path: Path) -> No
     assert archive.search.search("开班").total == 0
     archive.events.add("其他", "培训", dt.date(2024, 1, 1), credits={"text": ["张雯"]})
     assert [e["title"] for e in archive.search.search("张雯").events] == ["其他"]
+
+
+def test_numbers_are_found_either_way(corpus) -> None:
+    assert set(found(corpus, "70周年")) == relevant({"@E2", "@E7"})  # E7 writes 七十周年
+    assert set(found(corpus, "七十周年")) == relevant({"@E2", "@E7"})  # E2 writes 70周年
+    assert "p64" in found(corpus, "二〇二四 颁奖") and "p65" in found(corpus, "二〇二四 颁奖")
+    assert found(corpus, "建党一百零二周年") == ["p56"]
+
+
+def test_a_homophone_typo_is_found_by_sound_and_said(corpus) -> None:
+    archive, ids = corpus
+    results = archive.search.search("福建规则")
+    assert results.exact == 0
+    assert [(ids[h.photo_id], h.match) for h in results.hits] == [("p67", "sound")]
+    assert results.corrected == "复检规则"
+    typed_right = archive.search.search("复检规则")
+    assert typed_right.exact == 1 and typed_right.corrected is None
+
+
+def test_pinyin_of_any_text_and_initials_of_names(corpus) -> None:
+    assert "p65" in found(corpus, "limangui")  # 李满桂 in a caption, by 马晓梅
+    assert set(found(corpus, "lmg")) == relevant({"p03", "p04", "p05", "p08", "p10"}) | {
+        "p11",
+        "p12",
+        "p14",
+        "p17",
+        "p19",
+    }
+    assert found(corpus, "bahe") == ["p66"]
+    assert set(found(corpus, "yundonghui")) == relevant({"@E7"})
+
+
+def test_too_few_exact_matches_add_most_words_below_labelled(corpus) -> None:
+    archive, ids = corpus
+    results = archive.search.search("学员 合影")
+    labels = [(ids[h.photo_id], h.match) for h in results.hits]
+    assert labels[0] == ("p25", "exact") and results.exact == 1
+    assert {label for _key, label in labels[1:]} == {"relaxed"}
+    assert {key for key, _label in labels[1:]} >= {"p03", "p06", "p22"}
+    relaxed = archive.search.search("培训班 合影 留念")
+    assert relaxed.exact == 0 and {ids[h.photo_id] for h in relaxed.hits} == {"p06", "p08", "p25"}
+    # Enough exact matches: nothing relaxed is added.
+    assert {h.match for h in archive.search.search("合影").hits} == {"exact"}
+
+
+def test_a_word_inside_a_longer_name_ranks_below_text_matches(corpus) -> None:
+    ranked = found(corpus, "海南")
+    by_name = [ranked.index("p66"), ranked.index("p68")]  # photographer 王海南
+    in_text = [ranked.index(k) for k in relevant({"@E1", "@E2"})]
+    assert min(by_name) > max(in_text)
+    # The whole name is a strong match.
+    assert set(found(corpus, "王海南")[:2]) == {"p66", "p68"}
+
+
+def test_file_names_chinese_filters_and_event_dates(corpus) -> None:
+    archive, ids = corpus
+    assert found(corpus, "DSCN0021") == ["p69"]
+    assert found(corpus, "dscn0021.jpg") == ["p69"]
+    assert set(found(corpus, "年份:2023 合影")) == {"p36", "p56", "p60"}
+    assert set(found(corpus, "类型:义诊 血压")) == {"p31", "p32"}
+    assert set(found(corpus, "摄影师:王海南")) == {"p66", "p68"}
+    assert set(found(corpus, "日期:2024-06")) == relevant({"@E7"})
+    # No camera date: the event's date, marked as such, in date filters and the year facet.
+    [hit] = archive.search.search("DSCN0021").hits
+    assert (hit.date, hit.date_from_event, hit.event_title) == ("2024-06-15", True, EVENTS["E7"][0])
+    assert archive.search.search("运动会").facets["year"] == {"2024": len(relevant({"@E7"}))}
+
+
+@pytest.mark.parametrize(
+    ("query", "code"),
+    [
+        (" ".join(f"词{n}" for n in range(1000)), "too_long"),
+        (" OR ".join(f"t{n}" for n in range(40)), "too_long"),
+        (" ".join(f"w{n}" for n in range(40)), "too_many_words"),
+    ],
+)
+def test_abusive_queries_are_refused_fast_with_a_reason(corpus, query: str, code: str) -> None:
+    archive, _ids = corpus
+    with pytest.raises(QueryRefused) as refused:
+        archive.search.search(query)
+    assert refused.value.code == code and str(refused.value)
+
+
+def test_a_word_repeated_counts_once(corpus) -> None:
+    archive, _ids = corpus
+    many = archive.search.search(" ".join(["合影"] * 60))
+    assert many.total == archive.search.search("合影").total == 7
+
+
+def test_search_page_grid_and_refusal(app, client, users, tmp_path: Path) -> None:
+    archive = get_archive(app)
+    archive.events.add("运动会", "文体活动", dt.date(2024, 6, 15), slug="sports")
+    archive.imports.import_files([photo(tmp_path / "DSCN0021.JPG")], "sports")
+    archive.imports.import_files([photo(tmp_path / "b.jpg", seed=2)], "sports", caption="拔河比赛")
+    login(client, "viewer")
+    page = client.get("/search?q=运动会").get_data(as_text=True)
+    assert page.count('class="hit"') == 2 and page.count("/thumb/") >= 2
+    assert "拔河比赛" in page and page.count(">2024-06-15<") == 2  # the uncaptioned one too
+    assert page.count('class="date-source"') == 2  # no camera date: the event's, marked
+    assert page.count(">运动会</a>") >= 2
+    assert page.count("<h3>") == len(set(re.findall(r"<h3>([^<]+)</h3>", page)))  # facets once
+    refused = client.get("/search?q=" + "长" * 300)
+    assert refused.status_code == 400 and "200" in refused.get_data(as_text=True)

@@ -41,7 +41,7 @@ def test_upload_outcomes_and_path_tricks(client, archive, event, users, tmp_path
     assert missing.status_code == 400 and "file" in missing.json["error"]
 
 
-def test_oversized_upload_gets_413_with_a_reason(tmp_path: Path) -> None:
+def test_oversized_upload_gets_413_with_a_reason(tmp_path: Path, database_url: str) -> None:
     from gallery import create_app, get_archive
 
     app = create_app(
@@ -50,6 +50,7 @@ def test_oversized_upload_gets_413_with_a_reason(tmp_path: Path) -> None:
             "MEDIA_DIR": tmp_path / "media",
             "INDEX_DIR": tmp_path / "index",
             "MAX_CONTENT_LENGTH": 50_000,
+            "DATABASE_URL": database_url,
         }
     )
     archive = get_archive(app)

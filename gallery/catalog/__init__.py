@@ -1,6 +1,6 @@
 """The catalogue: SQLAlchemy models, sessions, queries and migrations. SQLAlchemy stays in here."""
 
-from gallery.catalog import queries
+from gallery.catalog import outbox, queries
 from gallery.catalog.db import Catalog
 from gallery.catalog.models import (
     CREDIT_ROLES,
@@ -39,5 +39,6 @@ __all__ = [
     "ShareLink",
     "ShareVisit",
     "User",
+    "outbox",
     "queries",
 ]

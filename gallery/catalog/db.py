@@ -19,6 +19,9 @@ from gallery.errors import Conflict
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 log = logging.getLogger(__name__)
+#: Connections a process keeps open to a server database, and how many more it may open at a peak.
+POOL_SIZE = 5
+POOL_OVERFLOW = 5
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
@@ -60,7 +63,16 @@ def make_engine(url: str, *, writing: bool = True) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _begin_immediate if writing else _begin_deferred)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    # Several processes (hosts) share one server: each keeps a small pool, so that processes × 10
+    # stays under PostgreSQL's max_connections (100 by default); beyond that, put PgBouncer between.
+    return create_engine(
+        url,
+        pool_size=POOL_SIZE,
+        max_overflow=POOL_OVERFLOW,
+        pool_timeout=30,
+        pool_recycle=1800,
+        pool_pre_ping=True,
+    )
 
 
 def migrate(engine: Engine, revision: str = "head") -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 #: Credit roles as stored, with the label a publication prints before the names.
@@ -275,3 +275,21 @@ class SearchOutbox(Base):
     entity: Mapped[str] = mapped_column(String(10))
     entity_id: Mapped[int]
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    # The order in which search indexes apply the row, given once it has committed (see outbox.py);
+    # empty until then. Ids are not that order: a transaction may commit after a later id's.
+    seq: Mapped[int | None] = mapped_column(BigInteger, unique=True, index=True)
+
+
+class SearchCursor(Base):
+    """How far one search index (a Whoosh folder, or the PostgreSQL search) has applied the outbox.
+
+    The row named "" is the sequencer: its position is the last sequence number given out.
+    """
+
+    __tablename__ = "search_cursor"
+
+    consumer: Mapped[str] = mapped_column(String(64), primary_key=True)
+    position: Mapped[int] = mapped_column(BigInteger)
+    # While a rebuild runs: the position its snapshot started from, so rows after it are kept.
+    hold: Mapped[int | None] = mapped_column(BigInteger)
+    seen_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from gallery.catalog.models import (
@@ -15,7 +16,6 @@ from gallery.catalog.models import (
     ExhibitionItem,
     Person,
     Photo,
-    SearchOutbox,
     User,
 )
 from gallery.errors import NotFound
@@ -42,6 +42,27 @@ def require_event(session: Session, slug: str) -> Event:
 def person_by_key(session: Session, key: str) -> Person | None:
     """Return the person with this normalised name key, if any."""
     return session.scalar(select(Person).where(Person.name_key == key))
+
+
+def person_for_key(session: Session, key: str, display_name: str) -> Person:
+    """Return the person with this name key, creating them if nobody has it yet.
+
+    Two transactions may create the same new person at once (PostgreSQL does not serialise writers
+    as SQLite's BEGIN IMMEDIATE does): the insert runs in a savepoint, and the one that loses the
+    race waits for the winner's commit, then finds their row.
+    """
+    person = person_by_key(session, key)
+    if person is not None:
+        return person
+    try:
+        with session.begin_nested():
+            person = Person(display_name=display_name, name_key=key)
+            session.add(person)
+    except IntegrityError:
+        person = person_by_key(session, key)
+        if person is None:
+            raise
+    return person
 
 
 def user_by_name(session: Session, username: str) -> User | None:
@@ -87,18 +108,6 @@ def slug_taken(session: Session, slug: str) -> bool:
 def is_empty(session: Session) -> bool:
     """Tell whether the catalogue has no events and no photos."""
     return session.scalar(select(func.count(Event.id))) == 0
-
-
-def outbox(session: Session, limit: int) -> list[SearchOutbox]:
-    """Return the oldest changes the search index has not applied yet."""
-    return list(session.scalars(select(SearchOutbox).order_by(SearchOutbox.id).limit(limit)))
-
-
-def clear_outbox(session: Session, rows: list[SearchOutbox]) -> None:
-    """Forget these applied changes (by id: rows added meanwhile stay, whatever their id)."""
-    ids = [row.id for row in rows]
-    for start in range(0, len(ids), 500):
-        session.execute(delete(SearchOutbox).where(SearchOutbox.id.in_(ids[start : start + 500])))
 
 
 def photo_ids(session: Session, *, event_ids=(), person_ids=()) -> set[int]:

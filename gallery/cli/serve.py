@@ -41,8 +41,12 @@ def demo_command() -> None:
 @with_appcontext
 def serve_command(host: str, port: int, threads: int) -> None:
     """Serve the gallery with waitress (production); ``flask --app gallery run`` is for development."""
-    from waitress import serve
+    from waitress.server import create_server
 
     app = current_app._get_current_object()  # type: ignore[attr-defined]
-    click.echo(f"Gallery at http://{host}:{port}/  (Ctrl+C stops)")
-    serve(app, host=host, port=port, threads=threads, clear_untrusted_proxy_headers=True)
+    server = create_server(
+        app, host=host, port=port, threads=threads, clear_untrusted_proxy_headers=True
+    )
+    # Said once the socket is bound, with the port it got (--port 0 asks for any free one).
+    click.echo(f"Gallery at http://{host}:{server.effective_port}/  (Ctrl+C stops)")
+    server.run()

@@ -6,13 +6,26 @@ import math
 from typing import Any
 
 from flask import Blueprint, render_template, request
+from flask_babel import gettext as _
 
+from gallery.analysis import QueryRefused
 from gallery.views import archive, require
 
 bp = Blueprint("search", __name__)
 PER_PAGE = 40
+FACET_VALUES = 10  # values listed per facet
 # Facet name → how a link narrows the query (the event facet uses the event parameter instead).
 FACET_FILTERS = {"photographer": "photographer:", "year": "year:", "kind": "kind:"}
+
+
+def refusal(error: QueryRefused) -> str:
+    """Say in the reader's language why a search was refused."""
+    messages = {
+        "too_long": _("The search is too long: at most %(limit)s characters.", limit=error.limit),
+        "too_many_words": _("The search has too many words: at most %(limit)s.", limit=error.limit),
+        "too_slow": _("The search took too long. Use fewer or longer words."),
+    }
+    return messages.get(error.code, str(error))
 
 
 def narrowed(query: str, facet: str, value: str) -> str:
@@ -32,10 +45,19 @@ def search() -> Any:
     gallery = archive()
     if not query and not event:
         return render_template("search/results.html", query="", results=None)
-    results = gallery.search.search(query, event=event, sort=sort, page=page, per_page=PER_PAGE)
+    try:
+        results = gallery.search.search(query, event=event, sort=sort, page=page, per_page=PER_PAGE)
+    except QueryRefused as error:
+        page_html = render_template(
+            "search/results.html", query=query, results=None, refused=refusal(error)
+        )
+        return page_html, 400
     cards = gallery.browse.cards([hit.photo_id for hit in results.hits])
-    shown = list(results.facets.get("event", {}))[:10]  # the page lists the first ten
-    titles = gallery.browse.event_titles([*shown, event or ""])
+    # The facets are cut here, once: the template lists what it is given.
+    facets = {
+        name: dict(list(values.items())[:FACET_VALUES]) for name, values in results.facets.items()
+    }
+    titles = gallery.browse.event_titles([*facets.get("event", {}), event or ""])
     return render_template(
         "search/results.html",
         query=query,
@@ -45,6 +67,7 @@ def search() -> Any:
         page=page,
         pages=max(1, math.ceil(results.total / PER_PAGE)),
         results=results,
+        facets=facets,
         cards=cards,
         titles=titles,
         narrowed=narrowed,

@@ -124,6 +124,9 @@ def main() -> None:
 if __name__ == "__main__":
     from tests.bench import search, web
 
+    if sys.argv[1:2] == ["search"]:
+        search.cli(sys.argv[2:])  # search --docs N --json
+        sys.exit()
     sections = sys.argv[1:] or ["images", "web", "search"]
     if "images" in sections:
         main()

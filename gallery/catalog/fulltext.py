@@ -1,0 +1,123 @@
+"""The search documents in PostgreSQL: one row per photo and event, its tokens in a GIN-indexed tsvector.
+
+The table is derived data, like a Whoosh folder: the search backend creates it when first used and a
+rebuild empties it, so it is not part of the catalogue's migrations (and SQLite never has it). The
+tokens are made in Python (:mod:`gallery.analysis`), each prefixed with its field, and stored as a
+``tsvector`` literal: PostgreSQL's own parsers never see the text, so the analysis is the same as
+Whoosh's. Queries are ``tsquery`` literals (``&`` for all, ``<->`` for a phrase).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+COLUMNS = (
+    "id",
+    "type",
+    "photo_id",
+    "event_slug",
+    "title",
+    "caption",
+    "photographer",
+    "kind",
+    "year",
+    "taken",
+    "taken_at",
+    "date_source",
+    "size",
+    "stamp",
+)
+_DDL = (
+    """CREATE TABLE IF NOT EXISTS search_document (
+        id text PRIMARY KEY,
+        type text NOT NULL,
+        photo_id integer,
+        event_slug text NOT NULL DEFAULT '',
+        title text NOT NULL DEFAULT '',
+        caption text NOT NULL DEFAULT '',
+        photographer text NOT NULL DEFAULT '',
+        kind text NOT NULL DEFAULT '',
+        year text NOT NULL DEFAULT '',
+        taken text NOT NULL DEFAULT '',
+        taken_at text NOT NULL DEFAULT '',
+        date_source text NOT NULL DEFAULT '',
+        size integer NOT NULL DEFAULT 0,
+        stamp text NOT NULL DEFAULT '',
+        tokens tsvector NOT NULL
+    )""",
+    "CREATE INDEX IF NOT EXISTS search_document_tokens ON search_document USING gin (tokens)",
+    "CREATE INDEX IF NOT EXISTS search_document_event ON search_document (event_slug)",
+    "CREATE INDEX IF NOT EXISTS search_document_type_taken ON search_document (type, taken)",
+)
+#: Positions a tsvector can hold (larger ones PostgreSQL folds into this one).
+MAX_POSITION = 16383
+#: Positions kept per lexeme (PostgreSQL keeps at most 256).
+MAX_POSITIONS = 255
+
+
+def quote(lexeme: str) -> str:
+    """Quote one lexeme for a tsvector or tsquery literal."""
+    return "'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+def tsvector(tokens: Mapping[str, Iterable[int]]) -> str:
+    """Return the tsvector literal of lexemes and their positions (0-based; empty: none)."""
+    parts = []
+    for lexeme, positions in tokens.items():
+        kept = sorted({min(p + 1, MAX_POSITION) for p in positions})[:MAX_POSITIONS]
+        parts.append(quote(lexeme) + (":" + ",".join(map(str, kept)) if kept else ""))
+    return " ".join(parts)
+
+
+def create(session: Session) -> None:
+    """Create the search table and its indexes if missing (one process at a time)."""
+    session.execute(text("SELECT pg_advisory_xact_lock(hashtext('gallery search_document'))"))
+    for statement in _DDL:
+        session.execute(text(statement))
+
+
+def clear(session: Session) -> None:
+    """Delete every search document."""
+    session.execute(text("TRUNCATE search_document"))
+
+
+def upsert(session: Session, rows: Sequence[Mapping[str, Any]]) -> None:
+    """Insert or replace documents (each a row of :data:`COLUMNS` plus its ``tokens`` literal)."""
+    if not rows:
+        return
+    names = ", ".join((*COLUMNS, "tokens"))
+    values = ", ".join(f":{c}" for c in COLUMNS) + ", CAST(:tokens AS tsvector)"
+    updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in (*COLUMNS[1:], "tokens"))
+    statement = text(
+        f"INSERT INTO search_document ({names}) VALUES ({values}) "
+        f"ON CONFLICT (id) DO UPDATE SET {updates}"
+    )
+    session.execute(statement, list(rows))
+
+
+def delete(session: Session, ids: Sequence[str]) -> None:
+    """Delete these documents."""
+    if ids:
+        session.execute(text("DELETE FROM search_document WHERE id = ANY(:ids)"), {"ids": ids})
+
+
+def stamps(session: Session) -> dict[str, str]:
+    """Return every document id with its stamp."""
+    return {
+        row[0]: row[1] for row in session.execute(text("SELECT id, stamp FROM search_document"))
+    }
+
+
+def photographers(session: Session) -> list[str]:
+    """Return the distinct photographer names of the photos."""
+    query = "SELECT DISTINCT photographer FROM search_document WHERE photographer <> ''"
+    return list(session.scalars(text(query)))
+
+
+def run(session: Session, sql: str, params: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """Run one search statement built by the search backend; return its rows as mappings."""
+    return [dict(row) for row in session.execute(text(sql), dict(params)).mappings()]
