@@ -13,26 +13,32 @@ share between threads.
 
 from __future__ import annotations
 
-import heapq
 import threading
-from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from whoosh import index as whoosh_index
 from whoosh.analysis import Token, Tokenizer
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
-from gallery.analysis import FACETS, QueryPlan, gram_tokens, name_tokens, pinyin_tokens, word_tokens
+from gallery.analysis import QueryPlan, gram_tokens, name_tokens, pinyin_tokens, word_tokens
 from gallery.highlight import highlight
-from gallery.search_index.evaluate import Evaluator, evaluate
+from gallery.search_index.evaluate import (
+    CODED,
+    Codes,
+    Columns,
+    Evaluator,
+    evaluate,
+    facet_counts,
+    ranking,
+    segment_columns,
+)
 from gallery.text import search_key
 
 SEGMENTS_BEFORE_MERGE = 8
-# Columns read whole once per index generation: facets, the date sort, the length that ranks.
-COLUMNS = ("facet_event", "facet_photographer", "facet_year", "facet_kind", "taken", "size")
 
 
 class GramTokenizer(Tokenizer):
@@ -78,13 +84,13 @@ def _schema() -> Schema:
         photo_id=NUMERIC(stored=True),
         stamp=STORED,
         text=_unscored(TEXT(analyzer=grams, phrase=True)),
-        names=_unscored(TEXT(analyzer=grams, phrase=True)),
+        names=_unscored(TEXT(analyzer=grams, phrase=False)),
         person=KEYWORD(commas=True),
         words=_unscored(TEXT(analyzer=spaced, phrase=False)),
         pinyin=_unscored(TEXT(analyzer=spaced, phrase=False)),
-        event=_unscored(TEXT(analyzer=grams, phrase=True)),
-        place=_unscored(TEXT(analyzer=grams, phrase=True)),
-        kind=_unscored(TEXT(analyzer=grams, phrase=True)),
+        event=_unscored(TEXT(analyzer=grams, phrase=False)),
+        place=_unscored(TEXT(analyzer=grams, phrase=False)),
+        kind=_unscored(TEXT(analyzer=grams, phrase=False)),
         taken=ID(stored=True, sortable=True),
         year=ID(stored=True),
         size=NUMERIC(sortable=True),
@@ -141,7 +147,9 @@ class SearchIndex:
         self._local = threading.local()
         self._searchers: list[Any] = []  # every thread's, to close them all
         self._lookup_searcher = None
-        self._columns: tuple[Any, dict[str, list[Any]]] = (None, {})
+        self._columns: tuple[Any, Any] = (None, None)
+        self._segment_columns: dict[Any, dict[str, np.ndarray]] = {}
+        self._codes = Codes()
         self._columns_lock = threading.Lock()
         self._index = None
 
@@ -242,17 +250,44 @@ class SearchIndex:
         searcher = self.searcher()
         return {fields["id"]: fields.get("stamp", "") for fields in searcher.all_stored_fields()}
 
-    def columns(self, searcher: Any) -> dict[str, list[Any]]:
-        """Return the facet, date and length columns, read whole once per index generation.
+    def columns(self, searcher: Any) -> Columns:
+        """Return the facet, date and length columns of a searcher's generation, as arrays.
 
-        Shared by every thread's searcher of the same generation (the lists are only read), so a
-        query walks its matches through lists, several times faster than Whoosh's grouping.
+        Each segment's arrays are read once in its life and shared by every thread (they are only
+        read); a commit adds a small segment, so a new generation costs only the new segment.
         """
-        generation = (searcher.reader().generation(), searcher.doc_count_all())
+        leaves = [leaf.reader() for leaf, _offset in searcher.leaf_searchers()]
+        key = tuple((_segment_key(r), r.doc_count()) for r in leaves)
         with self._columns_lock:
-            if self._columns[0] != generation:
-                self._columns = (generation, {n: _column(searcher, n) for n in COLUMNS})
-            return self._columns[1]
+            if self._columns[0] == key:
+                return self._columns[1]
+        parts, live = [], []
+        for reader in leaves:
+            segment = _segment_key(reader)
+            if segment not in self._segment_columns:
+                self._segment_columns[segment] = segment_columns(reader, self._codes)
+            parts.append(self._segment_columns[segment])
+            alive = np.ones(reader.doc_count_all(), dtype=bool)
+            if reader.has_deletions():
+                alive[list(reader.deleted_docs_set)] = False
+            live.append(alive)
+        names = [*CODED, "taken", "size"]
+        arrays = {
+            n: np.concatenate([p[n] for p in parts]) if parts else np.zeros(0, int) for n in names
+        }
+        columns = Columns(
+            coded={n: arrays[n] for n in CODED},
+            taken=arrays["taken"],
+            size=arrays["size"],
+            live=np.concatenate(live) if live else np.zeros(0, dtype=bool),
+            codes=self._codes,
+        )
+        with self._columns_lock:
+            self._columns = (key, columns)
+            # Forget segments merged away.
+            keep = {k for k, _n in key}
+            self._segment_columns = {k: v for k, v in self._segment_columns.items() if k in keep}
+        return columns
 
     def close(self) -> None:
         """Close the searchers and the index."""
@@ -262,7 +297,8 @@ class SearchIndex:
                     searcher.close()
             self._searchers, self._lookup_searcher = [], None
             self._local = threading.local()
-            self._columns = (None, {})
+            self._columns = (None, None)
+            self._segment_columns = {}
             if self._index is not None:
                 self._index.close()
             self._index = None
@@ -287,41 +323,40 @@ class SearchIndex:
         columns = self.columns(searcher)
         evaluator = Evaluator(searcher, columns)
         event_docs = evaluator.events
-        scope = evaluator.term("facet_event", event) if event else None
+        photos_only = columns.live & ~event_docs
+        if event:
+            photos_only &= evaluator.term("facet_event", event)
         found, strength, ranked = evaluate(evaluator, plan)
         if found is None:  # no words, no filters: every photo
-            found = evaluator.term("type", "photo")
-        if scope is not None:
-            found &= scope
-        photos = found - event_docs
-        order = _ranking(photos, strength, ranked, columns, sort)
-        labels = {"exact": len(order)}
+            found = columns.live
+        order = ranking(found & photos_only, strength, ranked, columns, sort)
         exact = len(order)
+        labels = {"exact": exact}
         if exact < few:
-            seen = set(photos)
+            seen = found.copy()
             for label, other in fallbacks:
                 more, more_strength, more_ranked = evaluate(evaluator, other)
-                more = (more or set()) - event_docs - seen
-                if scope is not None:
-                    more &= scope
-                if more:
-                    order += _ranking(more, more_strength, more_ranked, columns, sort)
+                if more is None:
+                    continue
+                more &= photos_only & ~seen
+                if more.any():
+                    order = np.concatenate(
+                        [order, ranking(more, more_strength, more_ranked, columns, sort)]
+                    )
                     labels[label] = len(order)
                     seen |= more
-        facet_counts = _facet_counts(columns, order)
+        facets = facet_counts(columns, order)
         page = max(1, page)
-        shown = order[(page - 1) * per_page : page * per_page]
+        shown = order[(page - 1) * per_page : page * per_page].tolist()
         stored = searcher.reader().stored_fields
         hits = []
         for position, docnum in enumerate(shown, start=(page - 1) * per_page):
-            fields = stored(docnum)
             label = next(name for name, end in labels.items() if position < end)
-            hits.append(_hit(fields, plan.needles, strength[docnum], label))
+            hits.append(_hit(stored(docnum), plan.needles, int(strength[docnum]), label))
         events = []
         if plan.clauses:
-            matched = sorted(found & event_docs, key=lambda d: (-strength[d], -ranked[d], d))[:5]
-            for docnum in matched:
-                fields = stored(docnum)
+            for docnum in ranking(found & event_docs, strength, ranked, columns, "relevance")[:5]:
+                fields = stored(int(docnum))
                 events.append(
                     {
                         "slug": fields["event_slug"],
@@ -330,39 +365,15 @@ class SearchIndex:
                         "highlight": highlight(fields["title"], plan.needles),
                     }
                 )
-        results = Results(len(order), hits, facet_counts, events, exact=exact)
+        results = Results(len(order), hits, facets, events, exact=exact)
         results.relaxed = len(order) > exact
         return results
 
 
-def _ranking(
-    found: set[int], strength: Counter[int], ranked: Counter[int], columns: dict, sort: str
-) -> list[int]:
-    """Order matches: by date when asked; else strong fields first, ranking words, shorter text.
-
-    A shorter text ranks first among equals, as BM25 would for a term found once; the sort only
-    looks at a page's worth of keys per match, all read from lists.
-    """
-    if sort in ("date", "date-asc"):
-        taken = columns["taken"]
-        return sorted(found, key=lambda d: (taken[d], -d), reverse=sort == "date")
-    size = columns["size"]
-    if len(found) > 2000:
-        # Only the best few thousand need an order for any page people read; the rest follow.
-        best = heapq.nsmallest(2000, found, key=lambda d: (-strength[d], -ranked[d], size[d], d))
-        rest = found.difference(best)
-        return best + sorted(rest)
-    return sorted(found, key=lambda d: (-strength[d], -ranked[d], size[d], d))
-
-
-def _facet_counts(columns: dict[str, list[Any]], found: list[int]) -> dict[str, dict[str, int]]:
-    """Count the photos ``found`` (document numbers) by event, photographer, year and kind."""
-    counts: dict[str, dict[str, int]] = {}
-    for name in FACETS:
-        tally = Counter(map(columns[f"facet_{name}"].__getitem__, found))
-        tally.pop("", None)
-        counts[name] = dict(sorted(tally.items(), key=lambda kv: (-kv[1], kv[0])))
-    return counts
+def _segment_key(reader: Any) -> Any:
+    """Return what names a segment for as long as it lives."""
+    segment = getattr(reader, "_segment", None)
+    return segment.segment_id() if segment is not None else id(reader)
 
 
 def _hit(fields: Mapping[str, Any], needles: list[str], score: int, label: str) -> Hit:
@@ -381,22 +392,6 @@ def _hit(fields: Mapping[str, Any], needles: list[str], score: int, label: str) 
         date_from_event=fields.get("date_source") == "event",
         match=label,
     )
-
-
-def _column(searcher: Any, fieldname: str) -> list[Any]:
-    """Return a sortable field's value for every document number of ``searcher``, segment by segment.
-
-    A segment where no document had the field has no column: its documents get "" (0 for a size).
-    """
-    values: list[Any] = []
-    empty: Any = 0 if fieldname == "size" else ""
-    for leaf, offset in searcher.leaf_searchers():
-        reader = leaf.reader()
-        count = reader.doc_count_all()
-        values.extend([empty] * (offset - len(values)))
-        column = list(reader.column_reader(fieldname)) if reader.has_column(fieldname) else []
-        values.extend(column[:count] + [empty] * (count - len(column)))
-    return values
 
 
 def _fields(document: Mapping[str, Any]) -> dict[str, Any]:
