@@ -7,12 +7,12 @@ Nothing here knows an engine. Text becomes tokens, and what a person typed becom
 Public names (kept stable for the backends):
 
 * ``search_key(text)`` (re-exported from :mod:`gallery.text`): the folded form both sides use.
-* ``gram_tokens(key)`` → ``[(token, position)]``: each Chinese character alone, with the next one and
-  with the next two, at its own position; Latin words and numbers whole. ``index_grams(text)``
+* ``gram_tokens(key)`` → ``[(token, position)]``: each Chinese character alone and with the next
+  one, at its own position; Latin words and numbers whole. ``index_grams(text)``
   folds first.
 * ``word_tokens(text)`` → the words rjieba cuts (ranking only).
-* ``pinyin_tokens(text)`` → ``[(joined pinyin, position)]`` of every run of two and three Chinese
-  characters (``limangui`` finds 李满桂 in any text); ``name_tokens(names)`` → the syllables,
+* ``pinyin_tokens(text)`` → ``[(joined pinyin, position)]`` of every two Chinese characters in a
+  row (``limangui`` finds 李满桂 in any text); ``name_tokens(names)`` → the syllables,
   joined pinyin and initials of people's names (``yang jun yangjun yj``); ``char_pinyin(text)``.
 * ``split_pinyin(word)`` → the syllables of a Latin word written in pinyin, else ``None``;
   ``pinyin_terms(syllables)`` → the pinyin-field terms that find them.
@@ -117,11 +117,12 @@ _CHINESE_NUMBER = re.compile("[〇零一二三四五六七八九十百千两]{2,
 
 
 def gram_tokens(text: str) -> list[tuple[str, int]]:
-    """Return (token, position) pairs of a search key: Chinese 1-, 2- and 3-grams; Latin words.
+    """Return (token, position) pairs of a search key: Chinese 1- and 2-grams; Latin words.
 
-    Every n-gram of up to three characters sits at the position of its first character, so a word of
-    up to three characters is one term, a longer one the conjunction of its trigrams, and a phrase the
-    run of its bigrams at consecutive positions.
+    Each gram sits at the position of its first character, so a word of up to two characters is one
+    term, a longer one the conjunction of its bigrams (a trigram per character cost a third of the
+    index and most of its distinct terms), and a phrase the run of its bigrams at consecutive
+    positions.
     """
     tokens: list[tuple[str, int]] = []
     position = 0
@@ -130,11 +131,8 @@ def gram_tokens(text: str) -> list[tuple[str, int]]:
         char = text[i]
         if is_cjk(char):
             tokens.append((char, position))
-            for end in (i + 2, i + 3):
-                if end <= len(text) and is_cjk(text[end - 1]):
-                    tokens.append((text[i:end], position))
-                else:
-                    break
+            if i + 1 < len(text) and is_cjk(text[i + 1]):
+                tokens.append((text[i : i + 2], position))
             position += 1
             i += 1
             continue
@@ -254,10 +252,10 @@ def split_query(text: str) -> list[QueryPart]:
 def sequence(fieldname: str, text: str) -> Match | None:
     """Return the match that finds ``text`` (a search key) as a contiguous run in a gram field."""
     if text and all(is_cjk(c) for c in text):
-        if len(text) <= 3:
+        if len(text) <= 2:
             return Match(fieldname, (text,))
-        # Overlapping trigrams all present imply the run itself, in practice, with no position checks.
-        return Match(fieldname, tuple(text[i : i + 3] for i in range(len(text) - 2)))
+        # Overlapping bigrams all present imply the run itself, in practice, with no position checks.
+        return Match(fieldname, tuple(text[i : i + 2] for i in range(len(text) - 1)))
     tokens = gram_tokens(text)
     if not tokens:
         return None
@@ -369,10 +367,10 @@ def split_pinyin(word: str) -> list[str] | None:
 
 
 def pinyin_terms(syllables: list[str]) -> tuple[str, ...]:
-    """Return the pinyin-field terms that find these syllables in a row (joined 2- and 3-grams)."""
-    if len(syllables) <= 3:
+    """Return the pinyin-field terms that find these syllables in a row (each pair, joined)."""
+    if len(syllables) <= 2:
         return ("".join(syllables),)
-    return tuple("".join(syllables[i : i + 3]) for i in range(len(syllables) - 2))
+    return tuple("".join(syllables[i : i + 2]) for i in range(len(syllables) - 1))
 
 
 @functools.lru_cache(maxsize=200_000)
@@ -399,15 +397,14 @@ def char_pinyin(text: str) -> list[str | None]:
 
 
 def pinyin_tokens(text: str) -> list[tuple[str, int]]:
-    """Return joined pinyin of every run of two and three Chinese characters, at the first's position."""
+    """Return the joined pinyin of every two Chinese characters in a row, at the first's position."""
     key = search_key(text)
     syllables = char_pinyin(key)
     tokens = []
     for i in range(len(key)):
-        for n in (2, 3):
-            window = syllables[i : i + n]
-            if len(window) == n and all(window):
-                tokens.append(("".join(window), i))  # type: ignore[arg-type]
+        window = syllables[i : i + 2]
+        if len(window) == 2 and all(window):
+            tokens.append(("".join(window), i))  # type: ignore[arg-type]
     return tokens
 
 

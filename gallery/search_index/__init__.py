@@ -20,9 +20,11 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from whoosh import columns
 from whoosh import index as whoosh_index
 from whoosh.analysis import Token, Tokenizer
-from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+from whoosh.codec.whoosh3 import W3Codec
+from whoosh.fields import COLUMN, ID, KEYWORD, STORED, TEXT, Schema
 
 from gallery.analysis import QueryPlan, gram_tokens, name_tokens, pinyin_tokens, word_tokens
 from gallery.highlight import highlight
@@ -69,8 +71,27 @@ class SpaceTokenizer(Tokenizer):
             yield token
 
 
+class _Codec(W3Codec):
+    """Whoosh's codec without length statistics: nothing here scores with BM25.
+
+    With them, writing looked up a document's field length for every posting (a quarter of a
+    rebuild); without them, and with unscored fields, no lengths are written or read.
+    """
+
+    length_stats = False
+
+
+def _codec() -> W3Codec:
+    """Return the codec segments are written with: posting blocks not compressed.
+
+    zlib was the largest cost of reading posting blocks, and a large part of writing them.
+    (Inlining rare terms, ``inlinelimit`` > 1, fails in Whoosh 2.7.5.)
+    """
+    return _Codec(blocklimit=128, compression=0)
+
+
 def _unscored(fieldtype: Any) -> Any:
-    """Return a field that stores no lengths: nothing here scores with BM25, and lengths cost."""
+    """Return a field that stores no lengths (see :class:`_Codec`)."""
     fieldtype.scorable = False
     return fieldtype
 
@@ -81,7 +102,7 @@ def _schema() -> Schema:
     return Schema(
         id=ID(unique=True, stored=True),
         type=ID(stored=True),
-        photo_id=NUMERIC(stored=True),
+        photo_id=STORED,
         stamp=STORED,
         text=_unscored(TEXT(analyzer=grams, phrase=True)),
         names=_unscored(TEXT(analyzer=grams, phrase=False)),
@@ -91,13 +112,15 @@ def _schema() -> Schema:
         event=_unscored(TEXT(analyzer=grams, phrase=False)),
         place=_unscored(TEXT(analyzer=grams, phrase=False)),
         kind=_unscored(TEXT(analyzer=grams, phrase=False)),
-        taken=ID(stored=True, sortable=True),
-        year=ID(stored=True),
-        size=NUMERIC(sortable=True),
-        facet_event=ID(stored=True, sortable=True),
-        facet_photographer=ID(stored=True, sortable=True),
-        facet_year=ID(sortable=True),
-        facet_kind=ID(sortable=True),
+        year=ID,
+        taken=STORED,
+        # Columns only, never terms: facets, the date filter and sort, the ranking length.
+        day=COLUMN(columns.NumericColumn("i")),
+        size=COLUMN(columns.NumericColumn("i")),
+        facet_event=COLUMN(columns.VarBytesColumn()),
+        facet_photographer=COLUMN(columns.VarBytesColumn()),
+        facet_year=COLUMN(columns.VarBytesColumn()),
+        facet_kind=COLUMN(columns.VarBytesColumn()),
         caption=STORED,
         title=STORED,
         event_slug=STORED,
@@ -175,7 +198,7 @@ class SearchIndex:
         """Add or replace documents and delete ids, in one commit that does not merge segments."""
         index = self._open()
         with self._lock:
-            writer = index.writer(timeout=60.0)
+            writer = index.writer(timeout=60.0, codec=_codec())
             try:
                 # An add needs no reader over every segment, as update_document opens: only a
                 # document the index may already hold is replaced.
@@ -204,7 +227,8 @@ class SearchIndex:
         """
         index = self._open()
         with self._lock:
-            writer = index.writer(timeout=60.0, limitmb=limitmb)
+            # One segment, not a compound file: that would copy the whole segment once more.
+            writer = index.writer(timeout=60.0, limitmb=limitmb, codec=_codec(), compound=False)
             try:
                 for batch in batches:
                     for document in batch:
@@ -325,7 +349,8 @@ class SearchIndex:
         event_docs = evaluator.events
         photos_only = columns.live & ~event_docs
         if event:
-            photos_only &= evaluator.term("facet_event", event)
+            code = columns.codes.codes["facet_event"].get(event, -1)
+            photos_only &= columns.coded["facet_event"] == code
         found, strength, ranked = evaluate(evaluator, plan)
         if found is None:  # no words, no filters: every photo
             found = columns.live
@@ -438,11 +463,12 @@ def _fields(document: Mapping[str, Any]) -> dict[str, Any]:
         "kind": document.get("kind", "") if is_event else "",
         "taken": document.get("taken", ""),
         "year": document.get("year", ""),
+        "day": int(document.get("taken", "").replace("-", "")[:8] or 0),
         "size": len(text),
-        "facet_event": document.get("event_slug", ""),
-        "facet_photographer": photographer,
-        "facet_year": document.get("year", ""),
-        "facet_kind": document.get("kind", ""),
+        "facet_event": document.get("event_slug", "").encode(),
+        "facet_photographer": photographer.encode(),
+        "facet_year": document.get("year", "").encode(),
+        "facet_kind": document.get("kind", "").encode(),
         "caption": document.get("caption", ""),
         "title": document.get("title", ""),
         "event_slug": document.get("event_slug", ""),
@@ -450,4 +476,4 @@ def _fields(document: Mapping[str, Any]) -> dict[str, Any]:
         "taken_at": document.get("taken_at") or "",
         "date_source": document.get("date_source", ""),
     }
-    return {name: value for name, value in fields.items() if value not in (None, "")}
+    return {name: value for name, value in fields.items() if value not in (None, "", b"")}

@@ -81,9 +81,8 @@ def segment_columns(reader: Any, codes: Codes) -> dict[str, np.ndarray]:
         values = list(reader.column_reader(name)) if reader.has_column(name) else []
         return values[:count] + [empty] * (count - len(values))
 
-    arrays = {name: codes.encode(name, column(name, "")) for name in CODED}
-    dates = [int(d.replace("-", "")[:8] or 0) for d in column("taken", "")]
-    arrays["taken"] = np.array(dates, dtype=np.int64)
+    arrays = {name: codes.encode(name, [v.decode() for v in column(name, b"")]) for name in CODED}
+    arrays["taken"] = np.array(column("day", 0), dtype=np.int64)
     arrays["size"] = np.array(column("size", 0), dtype=np.int64)
     return arrays
 
