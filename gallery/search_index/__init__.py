@@ -14,6 +14,7 @@ share between threads.
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -168,6 +169,7 @@ class SearchIndex:
         self.folder = folder
         self._lock = threading.Lock()
         self._local = threading.local()
+        self._version = 0  # commits made by this process
         self._searchers: list[Any] = []  # every thread's, to close them all
         self._lookup_searcher = None
         self._columns: tuple[Any, Any] = (None, None)
@@ -215,6 +217,7 @@ class SearchIndex:
                 # No merge on most commits (a merge costs a lot on a big index); small segments are
                 # merged once they pile up, since every reader opens each segment.
                 writer.commit(merge=len(index._segments()) >= SEGMENTS_BEFORE_MERGE)
+                self._version += 1
             except BaseException:
                 writer.cancel()  # releases the lock; the outbox still holds the change
                 raise
@@ -234,6 +237,7 @@ class SearchIndex:
                     for document in batch:
                         writer.add_document(**_fields(document))
                 writer.commit(merge=False)
+                self._version += 1
             except BaseException:
                 writer.cancel()
                 raise
@@ -254,19 +258,29 @@ class SearchIndex:
         """Merge every segment into one."""
         with self._lock:
             self._open().optimize()
+            self._version += 1
 
     def searcher(self):
-        """Return this thread's searcher, reopened when a commit made it stale."""
-        searcher = getattr(self._local, "searcher", None)
+        """Return this thread's searcher, reopened when a commit made it stale.
+
+        The folder is listed (Whoosh's ``up_to_date``) after a commit of this process, or once a
+        second for commits of other processes (a CLI import beside the server), not per query.
+        """
+        local = self._local
+        searcher = getattr(local, "searcher", None)
+        now = time.monotonic()
+        if searcher is not None and local.version == self._version and now - local.checked < 1.0:
+            return searcher
         if searcher is None or not searcher.up_to_date():
             # A fresh searcher, not refresh(): Whoosh's refresh reuses segment readers whose
             # deletions it does not reload, and would show a replaced document twice. The old one
             # is left to close when dropped: nothing else reads it, as it belongs to this thread.
             searcher = self._open().searcher()
-            self._local.searcher = searcher
+            local.searcher = searcher
             with self._columns_lock:
                 self._searchers = [s for s in self._searchers if not s.is_closed][-64:]
                 self._searchers.append(searcher)
+        local.version, local.checked = self._version, now
         return searcher
 
     def stamps(self) -> dict[str, str]:
