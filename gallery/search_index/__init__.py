@@ -36,7 +36,17 @@ from gallery.search_index.evaluate import (
     ranking,
     segment_columns,
 )
-from gallery.search_index.schema import codec, document_fields, schema
+from gallery.search_index.schema import (  # noqa: F401 - the tokenizers: for old pickled schemas
+    GramTokenizer,
+    SpaceTokenizer,
+    _Codec,
+    codec,
+    document_fields,
+    schema,
+)
+
+# An index written before this layout pickled its schema with these names.
+WordTokenizer = SpaceTokenizer
 
 SEGMENTS_BEFORE_MERGE = 8
 
@@ -98,6 +108,16 @@ class SearchIndex:
                 else:
                     self._index = whoosh_index.create_in(self.folder, schema())
             return self._index
+
+    def outdated(self) -> bool:
+        """Tell whether the folder holds an index of another schema (a rebuild recreates it)."""
+        if not whoosh_index.exists_in(self.folder):
+            return False
+        try:
+            stored = whoosh_index.open_dir(self.folder).schema
+        except Exception:  # noqa: BLE001 - an unreadable schema is outdated too
+            return True
+        return sorted(stored.names()) != sorted(schema().names())
 
     def clear(self) -> None:
         """Empty the index (a rebuild starts here)."""
