@@ -14,8 +14,10 @@ def highlight(text: str, needles: Iterable[str], limit: int = 160) -> str:
 
     A match inside a word marks the word (检验 in 检验科 marks 检验科), so a reader sees what matched.
     """
-    folded_chars = [fold(c) or c for c in text]
-    folded = "".join(c[:1] for c in folded_chars)  # one folded character per original one
+    folded = fold(text)
+    if len(folded) != len(text):
+        # Folding changed the length somewhere: fold character by character to keep offsets.
+        folded = "".join((fold(c) or c)[:1] for c in text)
     spans: list[tuple[int, int]] = []
     for needle in {n for n in needles if n}:
         needle = needle.replace(" ", "")

@@ -163,7 +163,12 @@ class Indexer:
         self._position: int | None = None
 
     def sync(self, batch: int = 500) -> int:
-        """Apply every pending outbox row to the index; return how many documents were written."""
+        """Apply every pending outbox row to the index; return how many documents were written.
+
+        An index of an older schema (from an earlier version) is rebuilt first.
+        """
+        if self.index.outdated():
+            return self.rebuild()
         with self._sync_lock:
             return self._sync(batch)
 

@@ -205,6 +205,10 @@ def test_search_json_photo_edit_and_index_commands(runner, tmp_path: Path) -> No
         "taken_at",
         "score",
         "highlight",
+        "event_title",
+        "date",
+        "date_from_event",
+        "match",
     }
     assert hit["photo_id"] == 1 and hit["event"] == slug
     assert hit["highlight"] == "面向黨旗重溫<mark>入黨誓詞</mark>"

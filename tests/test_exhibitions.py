@@ -11,9 +11,8 @@ from PIL import Image
 from gallery.archive import Archive
 from gallery.errors import Conflict, InvalidInput, NotFound
 from gallery.exhibitions import DEFAULT_SETTINGS
-from tests.conftest import ROLES, login
+from tests.conftest import GPS_TAGS, ROLES, login
 from tests.imagegen import photo
-from tests.conftest import GPS_TAGS
 
 
 @pytest.fixture

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import threading
+import time
 from pathlib import Path
 
 import pytest
 
 from gallery import create_app, get_archive
-from gallery.analysis import QueryRefused, gram_tokens
+from gallery.analysis import QueryRefused, gram_tokens, plan_query
 from gallery.archive import Archive
 from gallery.highlight import highlight
+from gallery.search_index import SearchIndex
 from tests.conftest import login
 from tests.imagegen import photo
 from tests.search_corpus import EVENTS, FILE_NAMES, PHOTOS, QUERIES, relevant
@@ -328,3 +331,56 @@ def test_search_page_grid_and_refusal(app, client, users, tmp_path: Path) -> Non
     assert page.count("<h3>") == len(set(re.findall(r"<h3>([^<]+)</h3>", page)))  # facets once
     refused = client.get("/search?q=" + "长" * 300)
     assert refused.status_code == 400 and "200" in refused.get_data(as_text=True)
+
+
+@pytest.mark.slow
+def test_eight_threads_search_while_a_writer_commits_for_30_s(tmp_path: Path) -> None:
+    index = SearchIndex(tmp_path / "index")
+    index.clear()
+
+    def document(n: int, caption: str) -> dict:
+        return {
+            "id": f"photo:{n}",
+            "type": "photo",
+            "photo_id": n,
+            "event_slug": "e",
+            "caption": caption,
+            "names": ["杨军"],
+            "photographer": "杨军",
+            "taken": "2024-11-01",
+            "year": "2024",
+        }
+
+    index.bulk([[document(n, f"检验科合影 第{n}张") for n in range(200)]])
+    plans = [plan_query(q) for q in ("检验科", "合影 杨军", '"检验科合影"', "yangjun year:2024")]
+    errors: list[BaseException] = []
+    searches = [0] * 8
+    done = threading.Event()
+
+    def read(slot: int) -> None:
+        try:
+            while not done.is_set():
+                for plan in plans:
+                    assert index.search(plan, per_page=5).total >= 200
+                    searches[slot] += 1
+        except BaseException as error:  # noqa: BLE001 - the test reports any failure
+            errors.append(error)
+
+    readers = [threading.Thread(target=read, args=(n,)) for n in range(8)]
+    for reader in readers:
+        reader.start()
+    written, start = 200, time.monotonic()
+    try:
+        while time.monotonic() - start < 30 and not errors:
+            index.write(
+                [document(written, "检验科合影 新"), document(written % 200, "检验科合影 改")]
+            )
+            written += 1
+    finally:
+        done.set()
+        for reader in readers:
+            reader.join()
+    assert errors == []
+    assert min(searches) > 0 and written > 210
+    assert index.search(plan_query("检验科")).total == written
+    index.close()

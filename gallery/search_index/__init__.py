@@ -1,104 +1,54 @@
 """The search index, with Whoosh only: schema, writing, searchers, and one page of results.
 
 Matching is decided by character n-gram fields (see :mod:`gallery.analysis`): every Chinese character
-indexed alone, with the next one and with the next two, at its own position; Latin words whole. Each
-gram is indexed once per document: ``text`` holds a photo's own text and its event's, ``names`` the
-people, ``pinyin`` the sound of all of it; an event's own fields (``event``, ``place``, ``kind``) live
-only on the event's document, which filters reach through the event's slug.
+indexed alone and with the next one, at its own position; Latin words whole. Each gram is indexed once
+per document: ``text`` holds a document's own text (a photo's caption, an event's title, place...),
+``names`` the people, ``pinyin`` the sound of the text; a match on an event's document reaches its
+photos at query time, and filters on an event's own fields go through the event documents. The
+schema lives in :mod:`gallery.search_index.schema`.
 
-Queries are evaluated by :mod:`gallery.search_index.evaluate` as sets, without Whoosh's scoring.
+Queries are evaluated by :mod:`gallery.search_index.evaluate` as masks, without Whoosh's scoring.
 Each thread searches with its own searcher: Whoosh readers share file positions and are not safe to
 share between threads.
 """
 
 from __future__ import annotations
 
-import heapq
 import threading
-from collections import Counter
+import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from whoosh import index as whoosh_index
-from whoosh.analysis import Token, Tokenizer
-from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
-from gallery.analysis import FACETS, QueryPlan, gram_tokens, name_tokens, pinyin_tokens, word_tokens
+from gallery.analysis import QueryPlan
 from gallery.highlight import highlight
-from gallery.search_index.evaluate import Evaluator, evaluate
-from gallery.text import search_key
+from gallery.search_index.evaluate import (
+    CODED,
+    Codes,
+    Columns,
+    Evaluator,
+    evaluate,
+    facet_counts,
+    ranking,
+    segment_columns,
+)
+from gallery.search_index.schema import (  # noqa: F401 - the tokenizers: for old pickled schemas
+    GramTokenizer,
+    SpaceTokenizer,
+    _Codec,
+    codec,
+    document_fields,
+    schema,
+)
+
+# An index written before this layout pickled its schema with these names.
+WordTokenizer = SpaceTokenizer
 
 SEGMENTS_BEFORE_MERGE = 8
-# Columns read whole once per index generation: facets, the date sort, the length that ranks.
-COLUMNS = ("facet_event", "facet_photographer", "facet_year", "facet_kind", "taken", "size")
-
-
-class GramTokenizer(Tokenizer):
-    """Whoosh tokenizer over :func:`gram_tokens` of the text's search key."""
-
-    def __call__(self, value: str, positions: bool = False, start_pos: int = 0, **kwargs: Any):
-        token = Token(positions, **kwargs)
-        for text, position in gram_tokens(search_key(value)):
-            token.text = text
-            token.boost = 1.0
-            token.stopped = False
-            if positions:
-                token.pos = start_pos + position
-            yield token
-
-
-class SpaceTokenizer(Tokenizer):
-    """Whoosh tokenizer over tokens already made (space-separated), for words and pinyin."""
-
-    def __call__(self, value: str, positions: bool = False, start_pos: int = 0, **kwargs: Any):
-        token = Token(positions, **kwargs)
-        for n, text in enumerate(value.split()):
-            token.text = text
-            token.boost = 1.0
-            token.stopped = False
-            if positions:
-                token.pos = start_pos + n
-            yield token
-
-
-def _unscored(fieldtype: Any) -> Any:
-    """Return a field that stores no lengths: nothing here scores with BM25, and lengths cost."""
-    fieldtype.scorable = False
-    return fieldtype
-
-
-def _schema() -> Schema:
-    """Return the index schema: one document per photo, and one per event."""
-    grams, spaced = GramTokenizer(), SpaceTokenizer()
-    return Schema(
-        id=ID(unique=True, stored=True),
-        type=ID(stored=True),
-        photo_id=NUMERIC(stored=True),
-        stamp=STORED,
-        text=_unscored(TEXT(analyzer=grams, phrase=True)),
-        names=_unscored(TEXT(analyzer=grams, phrase=True)),
-        person=KEYWORD(commas=True),
-        words=_unscored(TEXT(analyzer=spaced, phrase=False)),
-        pinyin=_unscored(TEXT(analyzer=spaced, phrase=False)),
-        event=_unscored(TEXT(analyzer=grams, phrase=True)),
-        place=_unscored(TEXT(analyzer=grams, phrase=True)),
-        kind=_unscored(TEXT(analyzer=grams, phrase=True)),
-        taken=ID(stored=True, sortable=True),
-        year=ID(stored=True),
-        size=NUMERIC(sortable=True),
-        facet_event=ID(stored=True, sortable=True),
-        facet_photographer=ID(stored=True, sortable=True),
-        facet_year=ID(sortable=True),
-        facet_kind=ID(sortable=True),
-        caption=STORED,
-        title=STORED,
-        event_slug=STORED,
-        photographer_name=STORED,
-        taken_at=STORED,
-        date_source=STORED,
-    )
 
 
 @dataclass
@@ -139,9 +89,12 @@ class SearchIndex:
         self.folder = folder
         self._lock = threading.Lock()
         self._local = threading.local()
+        self._version = 0  # commits made by this process
         self._searchers: list[Any] = []  # every thread's, to close them all
         self._lookup_searcher = None
-        self._columns: tuple[Any, dict[str, list[Any]]] = (None, {})
+        self._columns: tuple[Any, Any] = (None, None)
+        self._segment_columns: dict[Any, dict[str, np.ndarray]] = {}
+        self._codes = Codes()
         self._columns_lock = threading.Lock()
         self._index = None
 
@@ -153,21 +106,31 @@ class SearchIndex:
                 if whoosh_index.exists_in(self.folder):
                     self._index = whoosh_index.open_dir(self.folder)
                 else:
-                    self._index = whoosh_index.create_in(self.folder, _schema())
+                    self._index = whoosh_index.create_in(self.folder, schema())
             return self._index
+
+    def outdated(self) -> bool:
+        """Tell whether the folder holds an index of another schema (a rebuild recreates it)."""
+        if not whoosh_index.exists_in(self.folder):
+            return False
+        try:
+            stored = whoosh_index.open_dir(self.folder).schema
+        except Exception:  # noqa: BLE001 - an unreadable schema is outdated too
+            return True
+        return sorted(stored.names()) != sorted(schema().names())
 
     def clear(self) -> None:
         """Empty the index (a rebuild starts here)."""
         with self._lock:
             self.close()
             self.folder.mkdir(parents=True, exist_ok=True)
-            self._index = whoosh_index.create_in(self.folder, _schema())
+            self._index = whoosh_index.create_in(self.folder, schema())
 
     def write(self, documents: Iterable[dict[str, Any]], deletions: Iterable[str] = ()) -> None:
         """Add or replace documents and delete ids, in one commit that does not merge segments."""
         index = self._open()
         with self._lock:
-            writer = index.writer(timeout=60.0)
+            writer = index.writer(timeout=60.0, codec=codec())
             try:
                 # An add needs no reader over every segment, as update_document opens: only a
                 # document the index may already hold is replaced.
@@ -176,7 +139,7 @@ class SearchIndex:
                     if known.document_number(id=doc_id) is not None:
                         writer.delete_by_term("id", doc_id)
                 for document in documents:
-                    fields = _fields(document)
+                    fields = document_fields(document)
                     if known.document_number(id=fields["id"]) is None:
                         writer.add_document(**fields)
                     else:
@@ -184,6 +147,7 @@ class SearchIndex:
                 # No merge on most commits (a merge costs a lot on a big index); small segments are
                 # merged once they pile up, since every reader opens each segment.
                 writer.commit(merge=len(index._segments()) >= SEGMENTS_BEFORE_MERGE)
+                self._version += 1
             except BaseException:
                 writer.cancel()  # releases the lock; the outbox still holds the change
                 raise
@@ -196,12 +160,14 @@ class SearchIndex:
         """
         index = self._open()
         with self._lock:
-            writer = index.writer(timeout=60.0, limitmb=limitmb)
+            # One segment, not a compound file: that would copy the whole segment once more.
+            writer = index.writer(timeout=60.0, limitmb=limitmb, codec=codec(), compound=False)
             try:
                 for batch in batches:
                     for document in batch:
-                        writer.add_document(**_fields(document))
+                        writer.add_document(**document_fields(document))
                 writer.commit(merge=False)
+                self._version += 1
             except BaseException:
                 writer.cancel()
                 raise
@@ -222,19 +188,29 @@ class SearchIndex:
         """Merge every segment into one."""
         with self._lock:
             self._open().optimize()
+            self._version += 1
 
     def searcher(self):
-        """Return this thread's searcher, reopened when a commit made it stale."""
-        searcher = getattr(self._local, "searcher", None)
+        """Return this thread's searcher, reopened when a commit made it stale.
+
+        The folder is listed (Whoosh's ``up_to_date``) after a commit of this process, or once a
+        second for commits of other processes (a CLI import beside the server), not per query.
+        """
+        local = self._local
+        searcher = getattr(local, "searcher", None)
+        now = time.monotonic()
+        if searcher is not None and local.version == self._version and now - local.checked < 1.0:
+            return searcher
         if searcher is None or not searcher.up_to_date():
             # A fresh searcher, not refresh(): Whoosh's refresh reuses segment readers whose
             # deletions it does not reload, and would show a replaced document twice. The old one
             # is left to close when dropped: nothing else reads it, as it belongs to this thread.
             searcher = self._open().searcher()
-            self._local.searcher = searcher
+            local.searcher = searcher
             with self._columns_lock:
                 self._searchers = [s for s in self._searchers if not s.is_closed][-64:]
                 self._searchers.append(searcher)
+        local.version, local.checked = self._version, now
         return searcher
 
     def stamps(self) -> dict[str, str]:
@@ -242,17 +218,44 @@ class SearchIndex:
         searcher = self.searcher()
         return {fields["id"]: fields.get("stamp", "") for fields in searcher.all_stored_fields()}
 
-    def columns(self, searcher: Any) -> dict[str, list[Any]]:
-        """Return the facet, date and length columns, read whole once per index generation.
+    def columns(self, searcher: Any) -> Columns:
+        """Return the facet, date and length columns of a searcher's generation, as arrays.
 
-        Shared by every thread's searcher of the same generation (the lists are only read), so a
-        query walks its matches through lists, several times faster than Whoosh's grouping.
+        Each segment's arrays are read once in its life and shared by every thread (they are only
+        read); a commit adds a small segment, so a new generation costs only the new segment.
         """
-        generation = (searcher.reader().generation(), searcher.doc_count_all())
+        leaves = [leaf.reader() for leaf, _offset in searcher.leaf_searchers()]
+        key = tuple((_segment_key(r), r.doc_count()) for r in leaves)
         with self._columns_lock:
-            if self._columns[0] != generation:
-                self._columns = (generation, {n: _column(searcher, n) for n in COLUMNS})
-            return self._columns[1]
+            if self._columns[0] == key:
+                return self._columns[1]
+        parts, live = [], []
+        for reader in leaves:
+            segment = _segment_key(reader)
+            if segment not in self._segment_columns:
+                self._segment_columns[segment] = segment_columns(reader, self._codes)
+            parts.append(self._segment_columns[segment])
+            alive = np.ones(reader.doc_count_all(), dtype=bool)
+            if reader.has_deletions():
+                alive[list(reader.deleted_docs_set)] = False
+            live.append(alive)
+        names = [*CODED, "taken", "size"]
+        arrays = {
+            n: np.concatenate([p[n] for p in parts]) if parts else np.zeros(0, int) for n in names
+        }
+        columns = Columns(
+            coded={n: arrays[n] for n in CODED},
+            taken=arrays["taken"],
+            size=arrays["size"],
+            live=np.concatenate(live) if live else np.zeros(0, dtype=bool),
+            codes=self._codes,
+        )
+        with self._columns_lock:
+            self._columns = (key, columns)
+            # Forget segments merged away.
+            keep = {k for k, _n in key}
+            self._segment_columns = {k: v for k, v in self._segment_columns.items() if k in keep}
+        return columns
 
     def close(self) -> None:
         """Close the searchers and the index."""
@@ -262,7 +265,8 @@ class SearchIndex:
                     searcher.close()
             self._searchers, self._lookup_searcher = [], None
             self._local = threading.local()
-            self._columns = (None, {})
+            self._columns = (None, None)
+            self._segment_columns = {}
             if self._index is not None:
                 self._index.close()
             self._index = None
@@ -287,41 +291,41 @@ class SearchIndex:
         columns = self.columns(searcher)
         evaluator = Evaluator(searcher, columns)
         event_docs = evaluator.events
-        scope = evaluator.term("facet_event", event) if event else None
+        photos_only = columns.live & ~event_docs
+        if event:
+            code = columns.codes.codes["facet_event"].get(event, -1)
+            photos_only &= columns.coded["facet_event"] == code
         found, strength, ranked = evaluate(evaluator, plan)
         if found is None:  # no words, no filters: every photo
-            found = evaluator.term("type", "photo")
-        if scope is not None:
-            found &= scope
-        photos = found - event_docs
-        order = _ranking(photos, strength, ranked, columns, sort)
-        labels = {"exact": len(order)}
+            found = columns.live
+        order = ranking(found & photos_only, strength, ranked, columns, sort)
         exact = len(order)
+        labels = {"exact": exact}
         if exact < few:
-            seen = set(photos)
+            seen = found.copy()
             for label, other in fallbacks:
                 more, more_strength, more_ranked = evaluate(evaluator, other)
-                more = (more or set()) - event_docs - seen
-                if scope is not None:
-                    more &= scope
-                if more:
-                    order += _ranking(more, more_strength, more_ranked, columns, sort)
+                if more is None:
+                    continue
+                more &= photos_only & ~seen
+                if more.any():
+                    order = np.concatenate(
+                        [order, ranking(more, more_strength, more_ranked, columns, sort)]
+                    )
                     labels[label] = len(order)
                     seen |= more
-        facet_counts = _facet_counts(columns, order)
+        facets = facet_counts(columns, order)
         page = max(1, page)
-        shown = order[(page - 1) * per_page : page * per_page]
+        shown = order[(page - 1) * per_page : page * per_page].tolist()
         stored = searcher.reader().stored_fields
         hits = []
         for position, docnum in enumerate(shown, start=(page - 1) * per_page):
-            fields = stored(docnum)
             label = next(name for name, end in labels.items() if position < end)
-            hits.append(_hit(fields, plan.needles, strength[docnum], label))
+            hits.append(_hit(stored(docnum), plan.needles, int(strength[docnum]), label))
         events = []
         if plan.clauses:
-            matched = sorted(found & event_docs, key=lambda d: (-strength[d], -ranked[d], d))[:5]
-            for docnum in matched:
-                fields = stored(docnum)
+            for docnum in ranking(found & event_docs, strength, ranked, columns, "relevance")[:5]:
+                fields = stored(int(docnum))
                 events.append(
                     {
                         "slug": fields["event_slug"],
@@ -330,39 +334,15 @@ class SearchIndex:
                         "highlight": highlight(fields["title"], plan.needles),
                     }
                 )
-        results = Results(len(order), hits, facet_counts, events, exact=exact)
+        results = Results(len(order), hits, facets, events, exact=exact)
         results.relaxed = len(order) > exact
         return results
 
 
-def _ranking(
-    found: set[int], strength: Counter[int], ranked: Counter[int], columns: dict, sort: str
-) -> list[int]:
-    """Order matches: by date when asked; else strong fields first, ranking words, shorter text.
-
-    A shorter text ranks first among equals, as BM25 would for a term found once; the sort only
-    looks at a page's worth of keys per match, all read from lists.
-    """
-    if sort in ("date", "date-asc"):
-        taken = columns["taken"]
-        return sorted(found, key=lambda d: (taken[d], -d), reverse=sort == "date")
-    size = columns["size"]
-    if len(found) > 2000:
-        # Only the best few thousand need an order for any page people read; the rest follow.
-        best = heapq.nsmallest(2000, found, key=lambda d: (-strength[d], -ranked[d], size[d], d))
-        rest = found.difference(best)
-        return best + sorted(rest)
-    return sorted(found, key=lambda d: (-strength[d], -ranked[d], size[d], d))
-
-
-def _facet_counts(columns: dict[str, list[Any]], found: list[int]) -> dict[str, dict[str, int]]:
-    """Count the photos ``found`` (document numbers) by event, photographer, year and kind."""
-    counts: dict[str, dict[str, int]] = {}
-    for name in FACETS:
-        tally = Counter(map(columns[f"facet_{name}"].__getitem__, found))
-        tally.pop("", None)
-        counts[name] = dict(sorted(tally.items(), key=lambda kv: (-kv[1], kv[0])))
-    return counts
+def _segment_key(reader: Any) -> Any:
+    """Return what names a segment for as long as it lives."""
+    segment = getattr(reader, "_segment", None)
+    return segment.segment_id() if segment is not None else id(reader)
 
 
 def _hit(fields: Mapping[str, Any], needles: list[str], score: int, label: str) -> Hit:
@@ -381,78 +361,3 @@ def _hit(fields: Mapping[str, Any], needles: list[str], score: int, label: str) 
         date_from_event=fields.get("date_source") == "event",
         match=label,
     )
-
-
-def _column(searcher: Any, fieldname: str) -> list[Any]:
-    """Return a sortable field's value for every document number of ``searcher``, segment by segment.
-
-    A segment where no document had the field has no column: its documents get "" (0 for a size).
-    """
-    values: list[Any] = []
-    empty: Any = 0 if fieldname == "size" else ""
-    for leaf, offset in searcher.leaf_searchers():
-        reader = leaf.reader()
-        count = reader.doc_count_all()
-        values.extend([empty] * (offset - len(values)))
-        column = list(reader.column_reader(fieldname)) if reader.has_column(fieldname) else []
-        values.extend(column[:count] + [empty] * (count - len(column)))
-    return values
-
-
-def _fields(document: Mapping[str, Any]) -> dict[str, Any]:
-    """Map a document as the indexer builds it onto the schema's fields, each gram indexed once.
-
-    A photo indexes its own text only; its event's text is on the event's document, and a match
-    there reaches the event's photos at query time (see ``Evaluator.option``).
-    """
-    is_event = document["type"] == "event"
-    names = [n for n in document.get("names", []) if n]
-    own = [
-        document.get("caption", ""),
-        " ".join(document.get("keywords", [])),
-        document.get("camera", ""),
-        document.get("file_name", ""),
-        document.get("year", ""),
-    ]
-    if is_event:
-        own = [
-            document.get("title", ""),
-            document.get("kind", ""),
-            document.get("place", ""),
-            " ".join(document.get("organisers", [])),
-            document.get("description", ""),
-            document.get("year", ""),
-        ]
-    text = "\n".join(p for p in own if p)
-    # Names with the pinyin people type for them (yang jun yangjun yj), all weak matches.
-    names_text = "\n".join([*names, " ".join(name_tokens(names))])
-    photographer = document.get("photographer") or ""
-    fields = {
-        "id": document["id"],
-        "type": document["type"],
-        "photo_id": document.get("photo_id"),
-        "stamp": document.get("stamp", ""),
-        "text": text,
-        "names": names_text.strip(),
-        "person": ",".join(search_key(n).replace(" ", "") for n in names),
-        "words": " ".join(word_tokens(f"{text}\n{' '.join(names)}")),
-        "pinyin": " ".join(dict.fromkeys(t for t, _p in pinyin_tokens(text))),
-        # An event's own fields, for event:, place: and kind:, on its document only.
-        "event": document.get("title", "") if is_event else "",
-        "place": document.get("place", "") if is_event else "",
-        "kind": document.get("kind", "") if is_event else "",
-        "taken": document.get("taken", ""),
-        "year": document.get("year", ""),
-        "size": len(text),
-        "facet_event": document.get("event_slug", ""),
-        "facet_photographer": photographer,
-        "facet_year": document.get("year", ""),
-        "facet_kind": document.get("kind", ""),
-        "caption": document.get("caption", ""),
-        "title": document.get("title", ""),
-        "event_slug": document.get("event_slug", ""),
-        "photographer_name": photographer,
-        "taken_at": document.get("taken_at") or "",
-        "date_source": document.get("date_source", ""),
-    }
-    return {name: value for name, value in fields.items() if value not in (None, "")}

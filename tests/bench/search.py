@@ -208,7 +208,7 @@ def tantivy_figures(docs: list[dict], runs: int) -> dict:
             if isinstance(option, Exact):
                 musts.append(tantivy.Query.term_query(schema, option.field, option.value))
             elif option.field == "kind":
-                musts.append(tantivy.Query.term_query(schema, "kind", "".join(option.terms)))
+                musts.append(tantivy.Query.term_query(schema, "kind", clause.text))
             else:
                 terms = [tantivy.Query.term_query(schema, "grams", t) for t in option.terms]
                 musts.append(
