@@ -78,6 +78,7 @@ class Archive:
             self.sizes,
             int(config["MAX_PIXELS"]),
             int(config["JPEG_QUALITY"]),
+            int(config["DECODE_BUDGET"]),
         )
 
     def open(self) -> Archive:

@@ -195,6 +195,13 @@ def displayed_size(im: Image.Image, orientation: int) -> tuple[int, int]:
     return width, height
 
 
+def decoded_bytes(im: Image.Image) -> int:
+    """Return the bytes Pillow's full decode of ``im`` holds: pixels × bands × bytes per sample."""
+    width, height = im.size
+    sample = 2 if "16" in im.mode else 4 if im.mode in ("I", "F") else 1
+    return width * height * len(im.getbands()) * sample
+
+
 def _fit(size: tuple[int, int], long_edge: int) -> tuple[int, int]:
     """Scale ``size`` down so its long edge is at most ``long_edge``, keeping the aspect ratio."""
     width, height = size
@@ -259,7 +266,7 @@ def make_derivatives(
         if index == 0:
             # Convert colour on the first, already reduced, image rather than on the full decode.
             current = _to_srgb(current, icc)
-        shown = current.transpose(transpose) if transpose else current
+        shown = current.transpose(transpose) if transpose is not None else current
         results[name] = Derivative(_encode_jpeg(shown, quality), *shown.size)
     return results
 

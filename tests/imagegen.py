@@ -41,7 +41,7 @@ def stored_for(orientation: int, size: tuple[int, int] = (300, 200)) -> Image.Im
     """Return the pixels a camera stores for an upright picture shot with ``orientation``."""
     im = upright(size)
     op = _STORE_AS.get(orientation)
-    return im.transpose(op) if op else im
+    return im.transpose(op) if op is not None else im
 
 
 def quadrant_colours(im: Image.Image) -> dict[str, tuple[int, int, int]]:

@@ -9,13 +9,23 @@ PACKAGE = Path(__file__).parent.parent / "gallery"
 
 # What each module may import from the gallery itself, listed by layer.
 BASE = {"errors", "config"}
-PARTS = {"catalog", "metadata", "images", "media_store", "search_index", "text", "highlight"}
+PARTS = {
+    "catalog",
+    "metadata",
+    "images",
+    "vips",
+    "media_store",
+    "search_index",
+    "text",
+    "highlight",
+}
 ALLOWED = {
     "errors": set(),
     "config": set(),
     "text": BASE,
     "media_store": BASE,
     "images": BASE,
+    "vips": BASE,
     "metadata": BASE,
     "catalog": BASE | {"catalog"},
     "highlight": BASE | {"text"},
@@ -23,13 +33,14 @@ ALLOWED = {
     "press_pack": BASE,
     "search_index": BASE | {"text", "highlight"},
     "ingest": BASE | PARTS,
+    "workers": BASE | {"ingest"},
     "indexing": BASE | PARTS,
     "people": BASE | PARTS,
     "accounts": BASE | PARTS | {"people"},
     "editing": BASE | PARTS | {"people"},
     "browsing": BASE | PARTS,
     "exhibitions": BASE | PARTS,
-    "importer": BASE | PARTS | {"ingest", "indexing", "people"},
+    "importer": BASE | PARTS | {"ingest", "indexing", "people", "workers"},
     "archive": BASE
     | PARTS
     | {
@@ -55,6 +66,7 @@ OWNERS = {
     "PIL": {"images", "metadata"},
     "pillow_heif": {"images"},
     "rawpy": {"images"},
+    "pyvips": {"vips"},
     "whoosh": {"search_index"},
     "sqlalchemy": {"catalog"},
     "alembic": {"catalog"},
