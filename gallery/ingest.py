@@ -103,9 +103,10 @@ def _derive(job: Job, im: images.Image.Image, orientation: int) -> dict[str, ima
     """Make the derivatives with libvips where it reads the format, else with Pillow, within the budget."""
     budget = _budget(job.decode_budget)
     if vips.can_derive(im.format) and "raw" not in im.info:
-        with budget.hold(vips.decoded_bytes(job.source)):
+        source = vips.Source(job.source)
+        with budget.hold(source.decoded_bytes):
             try:
-                made = vips.make_derivatives(job.source, job.sizes, orientation, job.quality)
+                made = vips.make_derivatives(source, job.sizes, orientation, job.quality)
                 return {name: images.Derivative(*value) for name, value in made.items()}
             except RejectedFile as exc:
                 # Pillow judges last: it reads a few files libvips refuses, and refuses the rest.

@@ -62,48 +62,77 @@ def can_derive(image_format: str | None) -> bool:
     return image_format in _FORMATS
 
 
-def decoded_bytes(path: Path) -> int:
-    """Return the bytes a full decode of ``path`` holds: pixels × bands × bytes per sample (header only)."""
-    pyvips = _vips()
-    try:
-        header = pyvips.Image.new_from_file(str(path))
-    except pyvips.Error as exc:
-        raise RejectedFile("unreadable_image", _first_line(exc)) from None
-    return header.width * header.height * header.bands * _SAMPLE_BYTES.get(header.format, 8)
+class Source:
+    """A file libvips will derive from: its header is read once, the pixels only when deriving."""
+
+    def __init__(self, path: Path) -> None:
+        pyvips = _vips()
+        self.path = path
+        try:
+            self.header = pyvips.Image.new_from_file(str(path))
+        except pyvips.Error as exc:
+            raise RejectedFile("unreadable_image", _first_line(exc)) from None
+
+    @property
+    def decoded_bytes(self) -> int:
+        """Return the bytes a full decode holds: pixels × bands × bytes per sample."""
+        h = self.header
+        return h.width * h.height * h.bands * _SAMPLE_BYTES.get(h.format, 8)
 
 
 def make_derivatives(
-    path: Path, sizes: dict[str, int], orientation: int, quality: int = 85
+    source: Source, sizes: dict[str, int], orientation: int, quality: int = 85
 ) -> dict[str, tuple[bytes, int, int]]:
-    """Return each named size of ``path`` (long edge, never upscaled) as upright sRGB JPEG, no metadata.
+    """Return each named size (long edge, never upscaled) as upright sRGB JPEG with no metadata.
 
     Values are (JPEG bytes, width, height). Raises :class:`RejectedFile` when the pixels cannot be
     decoded (truncated or corrupt data).
     """
     pyvips = _vips()
     order = sorted(sizes.items(), key=lambda item: item[1], reverse=True)
+    width, height = source.header.width, source.header.height
+    if orientation in (5, 6, 7, 8):
+        width, height = height, width
+    keep = pyvips.enums.ForeignKeep.NONE
     try:
-        header = pyvips.Image.new_from_file(str(path))
         # output_profile converts from the embedded profile; without one the pixels are taken as
         # sRGB already, and a no-op colour transform would only cost time.
-        profile = {"output_profile": "srgb"} if "icc-profile-data" in header.get_fields() else {}
-        largest = pyvips.Image.thumbnail(
-            str(path), order[0][1], size="down", no_rotate=True, fail_on="truncated", **profile
+        fields = source.header.get_fields()
+        profile = {"output_profile": "srgb"} if "icc-profile-data" in fields else {}
+        current = pyvips.Image.thumbnail(
+            str(source.path),
+            order[0][1],
+            size="down",
+            no_rotate=True,
+            fail_on="truncated",
+            **profile,
         )
-        largest = _displayable(largest)
+        # Into memory before turning: a rotation reads the decode out of order. The smaller sizes
+        # then come from these pixels, not from the file again.
+        current = _displayable(current).copy_memory()
         for operation in _UPRIGHT.get(orientation, ()):
-            largest = getattr(largest, operation)()
-        # Held in memory: the smaller sizes come from these pixels, not from the file again.
-        current = largest.copy_memory()
+            current = getattr(current, operation)()
+        if orientation in _UPRIGHT:
+            current = current.copy_memory()
         results: dict[str, tuple[bytes, int, int]] = {}
         for name, edge in order:
-            if max(current.width, current.height) > edge:
-                current = current.thumbnail_image(edge, size="down", no_rotate=True).copy_memory()
-            data = current.jpegsave_buffer(Q=quality, keep=pyvips.enums.ForeignKeep.NONE)
+            target = _fit((width, height), edge)
+            if (current.width, current.height) != target:
+                current = current.resize(
+                    target[0] / current.width, vscale=target[1] / current.height
+                ).copy_memory()
+            data = current.jpegsave_buffer(Q=quality, keep=keep)
             results[name] = (data, current.width, current.height)
     except pyvips.Error as exc:
         raise RejectedFile("truncated", _first_line(exc)) from None
     return results
+
+
+def _fit(size: tuple[int, int], long_edge: int) -> tuple[int, int]:
+    """Scale ``size`` down so its long edge is at most ``long_edge``, keeping the aspect ratio."""
+    width, height = size
+    scale = min(1.0, long_edge / max(width, height))
+    return max(1, round(width * scale)), max(1, round(height * scale))
 
 
 def _displayable(im):  # noqa: ANN001, ANN202 - a pyvips.Image in, one out
