@@ -62,3 +62,7 @@ class RejectedFile(GalleryError):
         self.code = code
         self.detail = detail
         super().__init__(f"{REFUSALS[code]}: {detail}" if detail else REFUSALS[code])
+
+    def __reduce__(self) -> tuple[type[RejectedFile], tuple[str, str]]:
+        # Refusals travel back from import workers pickled; rebuild them from code and detail.
+        return type(self), (self.code, self.detail)
