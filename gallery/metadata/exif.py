@@ -110,6 +110,10 @@ def user_comment(im: Image.Image) -> str:
 
     Read through Pillow: exifread skips this tag when ``details=False``.
     """
+    if im.format == "PNG" and "exif" not in im.info:
+        # Pillow would decode every pixel looking for an eXIf chunk after the image data: a 786 KB
+        # PNG of 196 MP would take 800 MB here, outside the decoding budget.
+        return ""
     raw = im.getexif().get_ifd(0x8769).get(0x9286)
     if isinstance(raw, str):
         return raw.strip("\x00 ")

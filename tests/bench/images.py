@@ -318,7 +318,9 @@ def server_peak_rss_mib(files: list[Path], media: Path) -> tuple[float, list[int
     gallery(env, "user", "add", "up", "--role", "photographer", "--password", "password-up")
     token = gallery(env, "token", "create", "up").strip()
     port = free_port()
-    server = subprocess.Popen([GALLERY, "serve", "--port", str(port)], env=env)
+    server = subprocess.Popen(
+        [GALLERY, "serve", "--port", str(port)], env=env, stdout=subprocess.DEVNULL
+    )
     try:
         for _ in range(600):  # the server answers when it is up
             try:
