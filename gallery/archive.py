@@ -53,7 +53,9 @@ class Archive:
         catalog.after_commit(self.search.sync)
         self.derivatives = Derivatives(catalog, store, sizes, max_pixels, quality)
         self.events = Events(catalog)
-        self.imports = Importer(catalog, store, sizes, max_pixels, quality)
+        self.imports = Importer(
+            catalog, store, sizes, max_pixels, quality, int(config["DECODE_BUDGET"])
+        )
         self.photos = Photos(catalog, self.derivatives, int(config["TRASH_DAYS"]))
         self.browse = Browser(catalog)
         self.exhibitions = Exhibitions(catalog)

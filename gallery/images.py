@@ -348,6 +348,13 @@ def displayed_size(im: Image.Image, orientation: int) -> tuple[int, int]:
     return width, height
 
 
+def decoded_bytes(im: Image.Image) -> int:
+    """Return the bytes Pillow's full decode of ``im`` holds: pixels × bands × bytes per sample."""
+    width, height = im.size
+    sample = 2 if "16" in im.mode else 4 if im.mode in ("I", "F") else 1
+    return width * height * len(im.getbands()) * sample
+
+
 def _fit(size: tuple[int, int], long_edge: int) -> tuple[int, int]:
     """Scale ``size`` down so its long edge is at most ``long_edge``, keeping the aspect ratio."""
     width, height = size

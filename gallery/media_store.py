@@ -27,11 +27,22 @@ _CHUNK = 1 << 20
 
 def file_sha256(path: Path) -> str:
     """Return the SHA-256 of the file at ``path`` as hex, reading it in chunks."""
+    return hash_file(path)[0]
+
+
+def hash_file(path: Path) -> tuple[str, tuple[int, int, int, int]]:
+    """Return the SHA-256 of the file at ``path`` as hex, and its :func:`file_stamp` after reading."""
     digest = hashlib.sha256()
     with path.open("rb") as f:
         while chunk := f.read(_CHUNK):
             digest.update(chunk)
-    return digest.hexdigest()
+        return digest.hexdigest(), file_stamp(f)
+
+
+def file_stamp(file: BinaryIO) -> tuple[int, int, int, int]:
+    """Return what changes when a file's bytes change: device, inode, size, modification time."""
+    st = os.fstat(file.fileno())
+    return st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns
 
 
 def _fsync_dir(folder: Path) -> None:
@@ -109,15 +120,23 @@ class MediaStore:
             f.close()
             self.publish(temp, final)
 
-    def copy_in(self, source: Path, final: Path, expected_sha256: str) -> None:
-        """Copy ``source`` to ``final`` atomically, refusing if its bytes no longer hash as expected."""
+    def copy_in(
+        self, source: Path, final: Path, expected_sha256: str, stamp: tuple[int, ...] = ()
+    ) -> None:
+        """Copy ``source`` to ``final`` atomically, refusing if its bytes are no longer the ones hashed.
+
+        With ``stamp`` (:func:`file_stamp` taken when the file was hashed) an unchanged stamp after
+        the copy stands for the hash, so a file is hashed once per import; without, the copy is hashed.
+        """
         digest = hashlib.sha256()
         with self.temp_file() as (f, temp), source.open("rb") as src:
             while chunk := src.read(_CHUNK):
-                digest.update(chunk)
+                if not stamp:
+                    digest.update(chunk)
                 f.write(chunk)
             f.close()
-            if digest.hexdigest() != expected_sha256:
+            same = file_stamp(src) == stamp if stamp else digest.hexdigest() == expected_sha256
+            if not same:
                 raise OSError(f"{source.name} changed while it was being imported")
             self.publish(temp, final)
 

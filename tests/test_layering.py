@@ -13,6 +13,7 @@ PARTS = {
     "catalog",
     "metadata",
     "images",
+    "vips",
     "media_store",
     "search_index",
     "text",
@@ -21,6 +22,7 @@ PARTS = {
     "ingest",
     "people",
     "shapes",
+    "workers",
 }
 SERVICES = {
     "events",
@@ -34,6 +36,7 @@ SERVICES = {
     "exports",
     "records",
     "shares",
+    "media_check",
 }
 ALLOWED = {
     "errors": set(),
@@ -41,12 +44,14 @@ ALLOWED = {
     "text": BASE,
     "media_store": BASE,
     "images": BASE,
+    "vips": BASE,
     "metadata": BASE,
     "catalog": BASE | {"catalog"},
     "highlight": BASE | {"text"},
     "article": BASE | {"text"},
     "search_index": BASE | {"text", "highlight"},
-    "ingest": BASE | {"images", "media_store", "metadata"},
+    "ingest": BASE | {"images", "vips", "media_store", "metadata"},
+    "workers": BASE | {"ingest"},
     "people": BASE | {"catalog", "text"},
     "shapes": BASE | {"catalog", "media_store"},
     # Services use the parts, and a few use another service they are built with.
@@ -54,6 +59,7 @@ ALLOWED = {
     "photos": BASE | PARTS | {"derived"},
     "exports": BASE | PARTS | {"derived"},
     "shares": BASE | PARTS | {"exports", "importer"},
+    "media_check": BASE | PARTS | {"derived"},
     "archive": BASE | PARTS | SERVICES,
     "demo": BASE | PARTS | SERVICES | {"archive"},
     "app": BASE | {"archive", "cli", "views"},
@@ -69,6 +75,7 @@ OWNERS = {
     "PIL": {"images", "metadata"},
     "pillow_heif": {"images"},
     "rawpy": {"images"},
+    "pyvips": {"vips"},
     "whoosh": {"search_index"},
     "sqlalchemy": {"catalog"},
     "alembic": {"catalog"},

@@ -72,6 +72,24 @@ def photos(session: Session, event_id: int | None = None) -> list[Photo]:
     return list(session.scalars(query))
 
 
+def event_grid(session: Session, event_id: int) -> list[dict]:
+    """Return the grid of an event as plain rows, in the order taken: only the columns a cell shows."""
+    query = (
+        select(
+            Photo.id,
+            Photo.sha256,
+            Photo.width,
+            Photo.height,
+            Photo.caption,
+            func.coalesce(Person.display_name, "").label("photographer"),
+        )
+        .outerjoin(Person, Photo.photographer_id == Person.id)
+        .where(Photo.event_id == event_id, Photo.deleted_at.is_(None))
+        .order_by(Photo.taken_local.asc().nulls_last(), Photo.id)
+    )
+    return [dict(row) for row in session.execute(query).mappings()]
+
+
 def photo_counts(session: Session) -> dict[int, int]:
     """Return the number of photos of each event, by event id."""
     query = select(Photo.event_id, func.count()).where(Photo.deleted_at.is_(None))
