@@ -143,7 +143,9 @@ class Importer:
                 for path in files:
                     job = self._job_for(path, context, report)
                     if job is not None:
-                        report(self._record(stage(job), context))
+                        # The intent outlives the files only if this process dies: then it is swept.
+                        with self.store.intent(job.sha256):
+                            report(self._record(stage(job), context))
             else:
                 self._import_parallel(files, context, jobs, report)
         return results
@@ -178,17 +180,22 @@ class Importer:
     ) -> None:
         """Stage files in worker processes, keeping each busy, and record each as it ends."""
         in_flight: dict[str, list[Path]] = {}  # sha → later copies waiting for the first
+        intents: dict[str, Path] = {}  # sha → this process's intent marker, until its row commits
 
         def to_stage() -> Iterator[Job]:
             for path in files:
                 job = self._job_for(path, context, report, in_flight)
                 if job is not None:
                     in_flight[job.sha256] = []
+                    intents[job.sha256] = self.store.intend(job.sha256)
                     yield job
 
         with WorkerPool(jobs) as pool:
             for staged in pool.run(to_stage()):
-                result = self._record(staged, context)
+                try:
+                    result = self._record(staged, context)
+                finally:
+                    self.store.fulfil(intents.pop(staged.sha256))
                 report(result)
                 for copy in in_flight.pop(staged.sha256, []):
                     report(_copy_result(copy, result))

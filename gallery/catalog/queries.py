@@ -26,6 +26,17 @@ def photo_by_sha(session: Session, sha256: str) -> Photo | None:
     return session.scalar(select(Photo).where(Photo.sha256 == sha256))
 
 
+def stored_photos(session: Session) -> list[tuple[int, str, str, int]]:
+    """Return (id, sha256, ext, orientation) of every photo whose files are kept, trashed ones too."""
+    query = select(Photo.id, Photo.sha256, Photo.ext, Photo.orientation).order_by(Photo.id)
+    return [tuple(row) for row in session.execute(query)]
+
+
+def holds_sha(session: Session, sha256: str) -> bool:
+    """Tell whether a photo row, trashed or not, names this content hash."""
+    return session.scalar(select(Photo.id).where(Photo.sha256 == sha256)) is not None
+
+
 def event_by_slug(session: Session, slug: str) -> Event | None:
     """Return the event with this slug, if any."""
     return session.scalar(select(Event).where(Event.slug == slug))
