@@ -160,7 +160,10 @@ def test_sigkill_during_parallel_import_leaves_nothing_behind(tmp_path: Path) ->
             text=True,
         )
         assert proc.stdout is not None
-        results = [json.loads(proc.stdout.readline())]  # real work has been recorded
+        # Wait for real work recorded (duplicates of the last attempt come first, unstaged).
+        results = [json.loads(proc.stdout.readline())]
+        while results[-1]["status"] != "imported":
+            results.append(json.loads(proc.stdout.readline()))
         workers = procs.children(proc.pid)
         for _ in range(random.randrange(0, 6)):
             if line := proc.stdout.readline():
