@@ -1,5 +1,6 @@
 """``make bench``: the image and import benchmark, then the web benchmark and the search benchmark
-(``python -m tests.bench images [--json]``, ``web`` or ``search`` runs one section).
+(``python -m tests.bench images [--json]``, ``web`` or ``search`` runs one section); ``load [--seconds N]
+[--json]`` runs readers and uploaders through ``gallery serve`` at once.
 
 Every figure is a median over repeated runs, with its reference measured in the same run.
 """
@@ -9,14 +10,23 @@ from __future__ import annotations
 import sys
 
 if __name__ == "__main__":
-    from tests.bench import images, search, web
+    from tests.bench import images, load, search, web
 
     args = sys.argv[1:]
     as_json = "--json" in args
-    sections = [a for a in args if a != "--json"] or ["images", "web", "search"]
+    seconds = (
+        args[args.index("--seconds") : args.index("--seconds") + 2] if "--seconds" in args else []
+    )
+    sections = [a for a in args if a != "--json" and a not in seconds] or [
+        "images",
+        "web",
+        "search",
+    ]
     if "images" in sections:
         images.main(as_json)
     if "web" in sections:
         web.main(images.camera_like)
     if "search" in sections:
         search.main()
+    if "load" in sections:
+        load.main(seconds, as_json)
