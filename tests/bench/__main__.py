@@ -21,6 +21,7 @@ if __name__ == "__main__":
         "images",
         "web",
         "search",
+        "load",
     ]
     if "images" in sections:
         images.main(as_json)
