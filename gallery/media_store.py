@@ -184,10 +184,10 @@ class MediaStore:
         if not self.tmp.is_dir():
             return
         for marker in self.tmp.glob("*.intent"):
-            owner, sha, _nonce = marker.stem.rsplit("-", 2)
+            owner, sha, *_nonce = marker.stem.rsplit("-", 2)[-3:] + ["", ""]
             pid, _, host = owner.partition("-")
             if not pid.isdigit() or not _SHA256.fullmatch(sha):
-                continue
+                continue  # not one of ours
             # Another host's process cannot be asked: its intents stand until that host sweeps.
             yield marker, sha, host != _HOST or _pid_alive(int(pid))
 

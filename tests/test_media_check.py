@@ -84,6 +84,21 @@ def test_a_trashed_photo_keeps_its_files(
     assert archive.browse.photo_count() == 0 and len(list(archive.store.root.rglob("*.jpg"))) == 4
 
 
+def test_files_of_an_import_running_now_are_not_orphans(
+    runner, archive: Archive, tmp_path: Path
+) -> None:
+    sha = "12" * 32
+    write(archive.store.original_path(sha, "jpg"), b"being imported by a live process")
+    archive.store.tmp.mkdir(parents=True, exist_ok=True)
+    (archive.store.tmp / "junk.intent").touch()  # not an intent of ours: ignored, not a crash
+    with archive.store.intent(sha):
+        done = runner.invoke(args=["media", "check", "--repair"])
+        assert done.exit_code == 0, done.output
+        assert archive.store.original_path(sha, "jpg").exists()
+    done = runner.invoke(args=["media", "check"])
+    assert done.exit_code == 1 and f"orphan: originals/12/{sha}.jpg" in done.output
+
+
 def _dead_pid() -> int:
     """Return the pid of a process that has ended."""
     child = subprocess.Popen(["true"])
