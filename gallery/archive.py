@@ -10,6 +10,7 @@ Nothing here does work of its own. Views and the CLI call ``archive.<service>.<v
 * ``exhibitions``  exhibitions and display links (:mod:`gallery.exhibitions`)
 * ``accounts``     users, roles, sign-in, API tokens (:mod:`gallery.accounts`)
 * ``derivatives``  the derived image files (:mod:`gallery.derived`)
+* ``media``        the media folder checked against the catalogue (:mod:`gallery.media_check`)
 * ``exports``      the JSON backup, a photo's record, press packs (:mod:`gallery.exports`)
 * ``records``      records for the archives office and their transfer (:mod:`gallery.records`)
 * ``shares``       share links for partners, their visit log, guest uploads (:mod:`gallery.shares`)
@@ -33,6 +34,7 @@ from gallery.exhibitions import Exhibitions
 from gallery.exports import Exports
 from gallery.importer import Importer
 from gallery.indexing import Indexer
+from gallery.media_check import MediaCheck
 from gallery.media_store import MediaStore
 from gallery.photos import Photos
 from gallery.records import CodeRules, Records, parse_retention
@@ -52,8 +54,11 @@ class Archive:
         self.search = Indexer(catalog, Path(config["INDEX_DIR"]), synonyms, config["SEARCH"])
         catalog.after_commit(self.search.sync)
         self.derivatives = Derivatives(catalog, store, sizes, max_pixels, quality)
+        self.media = MediaCheck(catalog, store, self.derivatives)
         self.events = Events(catalog)
-        self.imports = Importer(catalog, store, sizes, max_pixels, quality)
+        self.imports = Importer(
+            catalog, store, sizes, max_pixels, quality, int(config["DECODE_BUDGET"])
+        )
         self.photos = Photos(catalog, self.derivatives, int(config["TRASH_DAYS"]))
         self.browse = Browser(catalog)
         self.exhibitions = Exhibitions(catalog)
@@ -70,10 +75,10 @@ class Archive:
         self.shares = Shares(catalog, store, self.imports, self.exports, max_pixels)
 
     def open(self) -> Archive:
-        """Bring the schema up to date, clear temp files of interrupted imports, catch the index up."""
+        """Bring the schema up to date, clear what killed imports left, catch the index up."""
         self.store.root.mkdir(parents=True, exist_ok=True)
         self.catalog.migrate()
-        self.store.sweep()
+        self.store.sweep(self.media.held)  # files of a dead import whose row never committed
         self.search.sync()  # repairs changes a killed process committed but never indexed
         return self
 

@@ -18,6 +18,10 @@ DEFAULTS: dict[str, Any] = {
     "DATABASE_URL": "",
     # Refuse images with more pixels than this (decompression bombs).
     "MAX_PIXELS": 200_000_000,
+    # Bytes of decoded pixels (pixels × bands × bytes per sample) the decodes of one process may hold
+    # at once; an image needing more is refused, others wait their turn. 3 GiB: eight serving threads
+    # of 24 MP photos fit many times over, three 196 MP RGBA PNGs at once, on a 24 GB machine.
+    "DECODE_BUDGET": 3 * 1024**3,
     "JPEG_QUALITY": 85,
     # Long edge in pixels of each named derivative, largest first is not required.
     "DERIVATIVE_SIZES": "thumb:320,display:1280,screen:2560",

@@ -60,6 +60,10 @@ class Derivatives:
                 raise GalleryError(f"cannot make the {size} image of {sha256[:12]}: {error}")
         return path
 
+    def make(self, sha256: str, ext: str, orientation: int) -> str | None:
+        """Write every derivative of one stored original; return the reason when it cannot."""
+        return self._derive(sha256, ext, orientation)
+
     def remove(self, sha256: str, ext: str) -> None:
         """Delete a photo's original and derivatives for good."""
         self.store.remove(

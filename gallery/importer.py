@@ -5,9 +5,7 @@ The search index follows through the catalogue's after-commit hook, once per 25 
 
 from __future__ import annotations
 
-import concurrent.futures as cf
 import dataclasses
-import multiprocessing
 import shutil
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass
@@ -17,10 +15,12 @@ from typing import Any
 
 from gallery.catalog import Catalog, Photo
 from gallery.catalog import queries as q
+from gallery.config import DEFAULTS
 from gallery.errors import Conflict, NotFound, RejectedFile
 from gallery.ingest import Job, Staged, stage
-from gallery.media_store import MediaStore, file_sha256
+from gallery.media_store import MediaStore, hash_file
 from gallery.people import person_for_name
+from gallery.workers import WorkerPool
 
 # Files a camera card or a desktop leaves beside photos; skipped when walking a folder.
 _SYSTEM_FILES = {"thumbs.db", "desktop.ini", ".ds_store"}
@@ -93,12 +93,14 @@ class Importer:
         sizes: dict[str, int],
         max_pixels: int,
         quality: int,
+        decode_budget: int = DEFAULTS["DECODE_BUDGET"],
     ) -> None:
         self.catalog = catalog
         self.store = store
         self.sizes = sizes
         self.max_pixels = max_pixels
         self.quality = quality
+        self.decode_budget = decode_budget
 
     def import_files(
         self,
@@ -141,7 +143,9 @@ class Importer:
                 for path in files:
                     job = self._job_for(path, context, report)
                     if job is not None:
-                        report(self._record(stage(job), context))
+                        # The intent outlives the files only if this process dies: then it is swept.
+                        with self.store.intent(job.sha256):
+                            report(self._record(stage(job), context))
             else:
                 self._import_parallel(files, context, jobs, report)
         return results
@@ -174,32 +178,27 @@ class Importer:
         jobs: int,
         report: Callable[[ImportResult], None],
     ) -> None:
-        """Stage files in worker processes, keeping a few in flight, and record each as it ends."""
-        # Spawned workers share no SQLite connection or lock with this process.
-        spawn = multiprocessing.get_context("spawn")
-        with cf.ProcessPoolExecutor(max_workers=jobs, mp_context=spawn) as pool:
-            pending: dict[cf.Future[Staged], str] = {}
-            in_flight: dict[str, list[Path]] = {}  # sha → later copies waiting for the first
-            queue = iter(files)
+        """Stage files in worker processes, keeping each busy, and record each as it ends."""
+        in_flight: dict[str, list[Path]] = {}  # sha → later copies waiting for the first
+        intents: dict[str, Path] = {}  # sha → this process's intent marker, until its row commits
 
-            def finish(done: Iterable[cf.Future[Staged]]) -> None:
-                for future in done:
-                    sha = pending.pop(future)
-                    result = self._record(future.result(), context)
-                    report(result)
-                    for copy in in_flight.pop(sha, []):
-                        report(_copy_result(copy, result))
-
-            for path in queue:
+        def to_stage() -> Iterator[Job]:
+            for path in files:
                 job = self._job_for(path, context, report, in_flight)
-                if job is None:
-                    continue
-                in_flight[job.sha256] = []
-                pending[pool.submit(stage, job)] = job.sha256
-                if len(pending) >= jobs * 2:
-                    done, _ = cf.wait(pending, return_when=cf.FIRST_COMPLETED)
-                    finish(done)
-            finish(cf.as_completed(list(pending)))
+                if job is not None:
+                    in_flight[job.sha256] = []
+                    intents[job.sha256] = self.store.intend(job.sha256)
+                    yield job
+
+        with WorkerPool(jobs) as pool:
+            for staged in pool.run(to_stage()):
+                try:
+                    result = self._record(staged, context)
+                finally:
+                    self.store.fulfil(intents.pop(staged.sha256))
+                report(result)
+                for copy in in_flight.pop(staged.sha256, []):
+                    report(_copy_result(copy, result))
 
     def _job_for(
         self,
@@ -212,7 +211,7 @@ class Importer:
         try:
             if not path.is_file():
                 raise RejectedFile("not_a_file" if path.exists() else "no_such_file")
-            sha = file_sha256(path)
+            sha, stamp = hash_file(path)
         except RejectedFile as exc:
             report(ImportResult.failed(path, exc))
             return None
@@ -236,6 +235,8 @@ class Importer:
             self.sizes,
             self.max_pixels,
             self.quality,
+            self.decode_budget,
+            stamp,
         )
 
     def _record(self, staged: Staged, context: _ImportContext) -> ImportResult:

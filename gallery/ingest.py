@@ -6,11 +6,16 @@ plain functions. The catalogue row is written afterwards by :mod:`gallery.archiv
 
 from __future__ import annotations
 
+import collections
 import logging
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from gallery import images
+from gallery import images, vips
+from gallery.config import DEFAULTS
 from gallery.errors import RejectedFile
 from gallery.media_store import MediaStore
 from gallery.metadata import PhotoMetadata, read_metadata
@@ -31,6 +36,8 @@ class Job:
     sizes: dict[str, int]
     max_pixels: int
     quality: int
+    decode_budget: int = DEFAULTS["DECODE_BUDGET"]
+    stamp: tuple[int, ...] = ()  # the file as it was hashed: copying it needs no second hash
 
 
 @dataclass
@@ -46,6 +53,11 @@ class Staged:
     metadata: PhotoMetadata
     written: list[Path] = field(default_factory=list)
     refusal: RejectedFile | None = None
+
+    @classmethod
+    def failed(cls, job: Job, refusal: RejectedFile) -> Staged:
+        """Return the result of a job refused before or without staging."""
+        return cls(job.source, job.sha256, "", 0, 0, 0, PhotoMetadata(), refusal=refusal)
 
 
 def stage(job: Job) -> Staged:
@@ -83,9 +95,7 @@ def _stage(job: Job, store: MediaStore, staged: Staged) -> None:
             staged.metadata.warnings.append(warning)
         staged.width, staged.height = images.displayed_size(im, staged.metadata.orientation)
         try:
-            derivatives = images.make_derivatives(
-                im, job.sizes, staged.metadata.orientation, job.quality
-            )
+            derivatives = _derive(job, im, staged.metadata.orientation)
         except RejectedFile as exc:
             if exc.code != "truncated":
                 raise
@@ -93,14 +103,81 @@ def _stage(job: Job, store: MediaStore, staged: Staged) -> None:
     if derivatives is None:
         # The data ends early: keep what decodes, and say so on the photo.
         with images.open_damaged(job.source, job.max_pixels) as im:
-            derivatives = images.make_derivatives(
-                im, job.sizes, staged.metadata.orientation, job.quality
-            )
+            with _budget(job.decode_budget).hold(images.decoded_bytes(im)):
+                derivatives = images.make_derivatives(
+                    im, job.sizes, staged.metadata.orientation, job.quality
+                )
         staged.metadata.warnings.insert(0, DAMAGED)
     for name, derivative in derivatives.items():
         path = store.derived_path(name, job.sha256)
         store.write(path, derivative.data)
         staged.written.append(path)
     original = store.original_path(job.sha256, staged.ext)
-    store.copy_in(job.source, original, job.sha256)
+    store.copy_in(job.source, original, job.sha256, job.stamp)
     staged.written.append(original)
+
+
+def _derive(job: Job, im: images.Image.Image, orientation: int) -> dict[str, images.Derivative]:
+    """Make the derivatives with libvips where it reads the format, else with Pillow, within the budget."""
+    budget = _budget(job.decode_budget)
+    if vips.can_derive(im.format) and "raw" not in im.info:
+        source = vips.Source(job.source)
+        with budget.hold(source.decoded_bytes):
+            try:
+                made = vips.make_derivatives(source, job.sizes, orientation, job.quality)
+                return {name: images.Derivative(*value) for name, value in made.items()}
+            except RejectedFile as exc:
+                # Pillow judges last: it reads a few files libvips refuses, and refuses the rest.
+                log.info("libvips could not derive %s (%s); trying Pillow", job.source, exc)
+    with budget.hold(images.decoded_bytes(im)):
+        return images.make_derivatives(im, job.sizes, orientation, job.quality)
+
+
+class DecodeBudget:
+    """Bytes of decoded pixels the decodes of one process may hold at once, granted first come first served.
+
+    A decode waits until its bytes fit beside the running ones, so a burst of large uploads queues
+    instead of exhausting memory; one image needing more than the whole budget is refused.
+    """
+
+    def __init__(self, total: int) -> None:
+        self.total = total
+        self.used = 0
+        self._turns: collections.deque[object] = collections.deque()
+        self._changed = threading.Condition()
+
+    @contextmanager
+    def hold(self, cost: int) -> Iterator[None]:
+        """Hold ``cost`` bytes of the budget while the block runs, waiting for them in turn."""
+        if cost > self.total:
+            raise RejectedFile(
+                "too_large_to_decode",
+                f"{cost / 2**20:,.0f} MiB decoded, limit {self.total / 2**20:,.0f} MiB",
+            )
+        turn = object()
+        with self._changed:
+            self._turns.append(turn)
+            try:
+                self._changed.wait_for(
+                    lambda: self._turns[0] is turn and self.used + cost <= self.total
+                )
+            finally:
+                self._turns.remove(turn)
+                self._changed.notify_all()
+            self.used += cost
+        try:
+            yield
+        finally:
+            with self._changed:
+                self.used -= cost
+                self._changed.notify_all()
+
+
+_budgets: dict[int, DecodeBudget] = {}
+_budgets_lock = threading.Lock()
+
+
+def _budget(total: int) -> DecodeBudget:
+    """Return this process's decode budget of ``total`` bytes, shared by every thread."""
+    with _budgets_lock:
+        return _budgets.setdefault(total, DecodeBudget(total))

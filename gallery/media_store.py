@@ -3,6 +3,11 @@
 Layout: ``originals/ab/<sha256>.<ext>``, ``derived/<size>/ab/<sha256>.jpg`` and ``tmp/`` for files being
 written. A file appears under its final name only complete and synced; a crash leaves at most a temp
 file, which :meth:`MediaStore.sweep` removes once the process that wrote it is gone.
+
+A photo's files are published before its catalogue row commits, so a crash between the two would
+leave files no row names. Before staging a photo the importer writes an *intent* in ``tmp/``
+(``<pid>-<host>-<sha256>-<nonce>.intent``), removed once the row is committed or the import refused;
+:meth:`MediaStore.sweep` removes the files of a dead process's intents unless a row holds their hash.
 """
 
 from __future__ import annotations
@@ -13,8 +18,9 @@ import logging
 import os
 import re
 import shutil
+import socket
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
@@ -23,15 +29,28 @@ log = logging.getLogger(__name__)
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 _EXT = re.compile(r"[a-z0-9]{1,10}")
 _CHUNK = 1 << 20
+# The host in an intent's name: several hosts on shared storage must not sweep each other's.
+_HOST = re.sub(r"[^A-Za-z0-9.-]", "_", socket.gethostname()) or "host"
 
 
 def file_sha256(path: Path) -> str:
     """Return the SHA-256 of the file at ``path`` as hex, reading it in chunks."""
+    return hash_file(path)[0]
+
+
+def hash_file(path: Path) -> tuple[str, tuple[int, int, int, int]]:
+    """Return the SHA-256 of the file at ``path`` as hex, and its :func:`file_stamp` after reading."""
     digest = hashlib.sha256()
     with path.open("rb") as f:
         while chunk := f.read(_CHUNK):
             digest.update(chunk)
-    return digest.hexdigest()
+        return digest.hexdigest(), file_stamp(f)
+
+
+def file_stamp(file: BinaryIO) -> tuple[int, int, int, int]:
+    """Return what changes when a file's bytes change: device, inode, size, modification time."""
+    st = os.fstat(file.fileno())
+    return st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns
 
 
 def _fsync_dir(folder: Path) -> None:
@@ -109,15 +128,23 @@ class MediaStore:
             f.close()
             self.publish(temp, final)
 
-    def copy_in(self, source: Path, final: Path, expected_sha256: str) -> None:
-        """Copy ``source`` to ``final`` atomically, refusing if its bytes no longer hash as expected."""
+    def copy_in(
+        self, source: Path, final: Path, expected_sha256: str, stamp: tuple[int, ...] = ()
+    ) -> None:
+        """Copy ``source`` to ``final`` atomically, refusing if its bytes are no longer the ones hashed.
+
+        With ``stamp`` (:func:`file_stamp` taken when the file was hashed) an unchanged stamp after
+        the copy stands for the hash, so a file is hashed once per import; without, the copy is hashed.
+        """
         digest = hashlib.sha256()
         with self.temp_file() as (f, temp), source.open("rb") as src:
             while chunk := src.read(_CHUNK):
-                digest.update(chunk)
+                if not stamp:
+                    digest.update(chunk)
                 f.write(chunk)
             f.close()
-            if digest.hexdigest() != expected_sha256:
+            same = file_stamp(src) == stamp if stamp else digest.hexdigest() == expected_sha256
+            if not same:
                 raise OSError(f"{source.name} changed while it was being imported")
             self.publish(temp, final)
 
@@ -131,11 +158,69 @@ class MediaStore:
         self.tmp.mkdir(parents=True, exist_ok=True)
         return Path(tempfile.mkdtemp(prefix=f"{os.getpid()}-{kind}-", dir=self.tmp))
 
-    def sweep(self) -> int:
-        """Remove temp files left by processes that no longer run; return how many."""
+    @contextlib.contextmanager
+    def intent(self, sha256: str) -> Iterator[Path]:
+        """Mark the files of ``sha256`` as being imported by this process while the block runs."""
+        marker = self.intend(sha256)
+        try:
+            yield marker
+        finally:
+            self.fulfil(marker)
+
+    def intend(self, sha256: str) -> Path:
+        """Write and return an intent marker before this process writes the files of ``sha256``."""
+        self._check(sha256, "jpg")
+        self.tmp.mkdir(parents=True, exist_ok=True)
+        marker = self.tmp / f"{os.getpid()}-{_HOST}-{sha256}-{os.urandom(4).hex()}.intent"
+        marker.touch(exist_ok=False)
+        return marker
+
+    def fulfil(self, marker: Path) -> None:
+        """Remove an intent marker: the row is committed, or the import removed its files."""
+        marker.unlink(missing_ok=True)
+
+    def _intents(self) -> Iterator[tuple[Path, str, bool]]:
+        """Yield each intent marker with its hash, and whether a process may still be writing it."""
+        if not self.tmp.is_dir():
+            return
+        for marker in self.tmp.glob("*.intent"):
+            owner, sha, *_nonce = marker.stem.rsplit("-", 2)[-3:] + ["", ""]
+            pid, _, host = owner.partition("-")
+            if not pid.isdigit() or not _SHA256.fullmatch(sha):
+                continue  # not one of ours
+            # Another host's process cannot be asked: its intents stand until that host sweeps.
+            yield marker, sha, host != _HOST or _pid_alive(int(pid))
+
+    def in_progress(self) -> set[str]:
+        """Return the hashes whose files a running process is writing now."""
+        return {sha for _marker, sha, alive in self._intents() if alive}
+
+    def files_of(self, sha256: str) -> list[Path]:
+        """Return every stored file of this hash: originals of any extension and every derivative."""
+        self._check(sha256, "jpg")
+        shard = f"{sha256[:2]}/{sha256}"
+        return sorted(
+            [*self.root.glob(f"originals/{shard}.*"), *self.root.glob(f"derived/*/{shard}.jpg")]
+        )
+
+    def sweep(self, held: Callable[[str], bool] | None = None) -> int:
+        """Remove what processes that no longer run left behind; return how many.
+
+        Temp files always; with ``held`` (whether a catalogue row names a hash), also the files of
+        a dead process's intents whose hash no row holds, and the intents themselves.
+        """
         removed = 0
         if not self.tmp.is_dir():
             return 0
+        if held is not None:
+            dead = [(marker, sha) for marker, sha, alive in self._intents() if not alive]
+            busy = self.in_progress()
+            for marker, sha in dead:
+                if sha not in busy and not held(sha):
+                    orphans = self.files_of(sha)
+                    self.remove(*orphans)
+                    removed += len(orphans)
+                self.fulfil(marker)
         for path in self.tmp.iterdir():
             pid = path.name.split("-", 1)[0]
             if not pid.isdigit() or _pid_alive(int(pid)):

@@ -15,6 +15,7 @@ PARTS = {
     "catalog",
     "metadata",
     "images",
+    "vips",
     "media_store",
     "search_index",
     "text",
@@ -23,6 +24,7 @@ PARTS = {
     "ingest",
     "people",
     "shapes",
+    "workers",
 }
 SERVICES = {
     "events",
@@ -36,6 +38,7 @@ SERVICES = {
     "exports",
     "records",
     "shares",
+    "media_check",
 }
 ALLOWED = {
     "errors": set(),
@@ -43,6 +46,7 @@ ALLOWED = {
     "text": BASE,
     "media_store": BASE,
     "images": BASE,
+    "vips": BASE,
     "metadata": BASE,
     "catalog": BASE | {"catalog"},
     "highlight": BASE | {"text"},
@@ -50,7 +54,8 @@ ALLOWED = {
     "analysis": BASE | {"text"},
     "search_index": BASE | {"analysis", "text", "highlight"},
     "pg_search": BASE | {"analysis", "catalog", "highlight", "search_index", "text"},
-    "ingest": BASE | {"images", "media_store", "metadata"},
+    "ingest": BASE | {"images", "vips", "media_store", "metadata"},
+    "workers": BASE | {"ingest"},
     "people": BASE | {"catalog", "text"},
     "shapes": BASE | {"catalog", "media_store"},
     # Services use the parts, and a few use another service they are built with.
@@ -58,6 +63,7 @@ ALLOWED = {
     "photos": BASE | PARTS | {"derived"},
     "exports": BASE | PARTS | {"derived"},
     "shares": BASE | PARTS | {"exports", "importer"},
+    "media_check": BASE | PARTS | {"derived"},
     "archive": BASE | PARTS | SERVICES,
     "demo": BASE | PARTS | SERVICES | {"archive"},
     "app": BASE | {"archive", "cli", "views"},
@@ -73,6 +79,7 @@ OWNERS = {
     "PIL": {"images", "metadata"},
     "pillow_heif": {"images"},
     "rawpy": {"images"},
+    "pyvips": {"vips"},
     "whoosh": {"search_index"},
     "sqlalchemy": {"catalog"},
     "alembic": {"catalog"},

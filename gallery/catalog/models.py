@@ -157,6 +157,10 @@ class Photo(Base):
     event: Mapped[Event] = relationship()
     photographer: Mapped[Person | None] = relationship()
     uploader: Mapped[User | None] = relationship()
+    # The people shown (records of the archives office), from the left.
+    shown: Mapped[list[Any]] = relationship(
+        "PhotoPerson", order_by="PhotoPerson.position", viewonly=True
+    )
 
     @property
     def taken_at(self) -> str | None:

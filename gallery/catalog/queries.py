@@ -26,6 +26,17 @@ def photo_by_sha(session: Session, sha256: str) -> Photo | None:
     return session.scalar(select(Photo).where(Photo.sha256 == sha256))
 
 
+def stored_photos(session: Session) -> list[tuple[int, str, str, int]]:
+    """Return (id, sha256, ext, orientation) of every photo whose files are kept, trashed ones too."""
+    query = select(Photo.id, Photo.sha256, Photo.ext, Photo.orientation).order_by(Photo.id)
+    return [tuple(row) for row in session.execute(query)]
+
+
+def holds_sha(session: Session, sha256: str) -> bool:
+    """Tell whether a photo row, trashed or not, names this content hash."""
+    return session.scalar(select(Photo.id).where(Photo.sha256 == sha256)) is not None
+
+
 def event_by_slug(session: Session, slug: str) -> Event | None:
     """Return the event with this slug, if any."""
     return session.scalar(select(Event).where(Event.slug == slug))
@@ -91,6 +102,24 @@ def photos(session: Session, event_id: int | None = None) -> list[Photo]:
     if event_id is not None:
         query = query.where(Photo.event_id == event_id)
     return list(session.scalars(query))
+
+
+def event_grid(session: Session, event_id: int) -> list[dict]:
+    """Return the grid of an event as plain rows, in the order taken: only the columns a cell shows."""
+    query = (
+        select(
+            Photo.id,
+            Photo.sha256,
+            Photo.width,
+            Photo.height,
+            Photo.caption,
+            func.coalesce(Person.display_name, "").label("photographer"),
+        )
+        .outerjoin(Person, Photo.photographer_id == Person.id)
+        .where(Photo.event_id == event_id, Photo.deleted_at.is_(None))
+        .order_by(Photo.taken_local.asc().nulls_last(), Photo.id)
+    )
+    return [dict(row) for row in session.execute(query).mappings()]
 
 
 def photo_counts(session: Session) -> dict[int, int]:

@@ -21,6 +21,7 @@ def register_commands(app: Flask) -> None:
         users.user_group,
         users.token_group,
         media.derivatives_group,
+        media.media_group,
         records.archive_group,
         serve.serve_command,
         serve.demo_command,

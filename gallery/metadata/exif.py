@@ -121,6 +121,10 @@ def user_comment(im: Image.Image, exif: bytes) -> str:
     Read through Pillow (of the EXIF block found, else of the image): exifread skips this tag when
     ``details=False``.
     """
+    if not exif and im.format == "PNG" and "exif" not in im.info:
+        # Pillow would decode every pixel looking for an eXIf chunk after the image data: a 786 KB
+        # PNG of 196 MP would take 800 MB here, outside the decoding budget.
+        return ""
     if exif:
         block = Image.Exif()
         block.load(exif)

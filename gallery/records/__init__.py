@@ -17,7 +17,7 @@ from typing import Any
 from gallery.catalog import Catalog, Event, Photo, PhotoPerson, RecordGroup, RecordItem
 from gallery.catalog import queries as q
 from gallery.errors import Conflict, InvalidInput, NotFound
-from gallery.images import archival_jpeg
+from gallery.images.archival import archival_jpeg
 from gallery.media_store import MediaStore
 from gallery.people import person_for_name
 from gallery.records.package import write_package

@@ -74,8 +74,8 @@ def photo_rows(event_ids: Iterable[int], ids: Iterable[int]) -> list[dict]:
     return rows
 
 
-def event_page() -> None:
-    """Print the server time of an event page with 1,000 photos, and of its photo pages."""
+def event_page_times() -> dict[str, float]:
+    """Return the server time (median and p95 ms) of an event page with 1,000 photos and others."""
     with tempfile.TemporaryDirectory(prefix="gallery-web-bench-") as tmp:
         app = create_app({"MEDIA_DIR": Path(tmp) / "media", "INDEX_DIR": Path(tmp) / "index"})
         archive = get_archive(app)
@@ -84,15 +84,24 @@ def event_page() -> None:
             event_id = session.query(Event.id).scalar()
             session.execute(insert(Photo), photo_rows([event_id] * 1000, range(1, 1001)))
         client = signed_in_client(app)
-        print("\nweb: server time (median / p95 ms)")
-        for name, url in (
-            ("event page, 1,000 photos", "/events/big"),
-            ("photo page in it", "/photos/500"),
-            ("home page", "/"),
-        ):
+        figures = {}
+        for name, url in (("event", "/events/big"), ("photo", "/photos/500"), ("home", "/")):
             median, p95 = timed_get(client, url)
-            print(f"  {name:<28}{median:>8.1f} / {p95:.1f}")
+            figures[f"{name}_median"], figures[f"{name}_p95"] = round(median, 1), round(p95, 1)
         archive.close()
+        return figures
+
+
+def event_page() -> None:
+    """Print the server time of an event page with 1,000 photos, and of its photo pages."""
+    figures = event_page_times()
+    print("\nweb: server time (median / p95 ms)")
+    for name, label in (
+        ("event", "event page, 1,000 photos"),
+        ("photo", "photo page in it"),
+        ("home", "home page"),
+    ):
+        print(f"  {label:<28}{figures[name + '_median']:>8.1f} / {figures[name + '_p95']:.1f}")
 
 
 def search_page(index_dir: Path, documents: list[dict], queries: dict[str, str]) -> None:
