@@ -11,7 +11,7 @@ from playwright.sync_api import Page, expect
 
 from gallery.archive import Archive
 from tests.browser.conftest import sign_in
-from tests.imagegen import encode, photo, upright
+from tests.imagegen import photo
 
 
 def _payloads(tmp_path: Path) -> list[dict[str, str]]:
@@ -21,7 +21,9 @@ def _payloads(tmp_path: Path) -> list[dict[str, str]]:
         data = photo(tmp_path / f"p{n}.jpg", size=(640, 480), seed=n + 1).read_bytes()
         files.append({"name": f"活动照片-{n + 1}.jpg", "data": data})
     files.append({"name": "副本.jpg", "data": files[0]["data"]})
-    broken = encode(upright((640, 480)))[:900]  # a JPEG cut short
+    broken = (
+        "会议纪要：不是图片".encode() * 40
+    )  # a text file named .jpg (a cut JPEG is kept, flagged)
     files.append({"name": "损坏.jpg", "data": broken})
     return [
         {"name": f["name"], "b64": base64.b64encode(f["data"]).decode(), "type": "image/jpeg"}
@@ -73,7 +75,7 @@ def test_upload_caption_and_find_by_traditional_characters(
     original = rows.filter(has_text="活动照片-1.jpg").locator(".status a")
     duplicate = page.locator("#file-list li.duplicate .status a")
     assert duplicate.get_attribute("href") == original.get_attribute("href")
-    expect(failed.locator(".status")).to_contain_text("图片数据不完整或已损坏")
+    expect(failed.locator(".status")).to_contain_text("文件内容不是图片格式")
     assert page.evaluate("window.progressSeen") == 10
     values = page.eval_on_selector_all(
         "#file-list li.imported progress", "ps => ps.map(p => p.value)"
