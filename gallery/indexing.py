@@ -161,6 +161,7 @@ class Indexer:
         self.synonyms = load_synonyms(synonyms or DEFAULT_SYNONYMS)
         # Web threads sync after their own changes; one at a time, so none redoes another's rows.
         self._sync_lock = threading.Lock()
+        self._schema_checked = False  # an index of an older schema is rebuilt, once per process
         # Where this index's cursor stood after this process's last sync (None: not synced yet).
         self._position: int | None = None
 
@@ -169,8 +170,11 @@ class Indexer:
 
         An index of an older schema (from an earlier version) is rebuilt first.
         """
-        if self.index.outdated():
-            return self.rebuild()
+        if not self._schema_checked:
+            # Checked once, not on every commit: reading the stored schema opens the whole index.
+            self._schema_checked = True
+            if self.index.outdated():
+                return self.rebuild()
         with self._sync_lock:
             return self._sync(batch)
 

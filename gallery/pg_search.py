@@ -24,6 +24,7 @@ from gallery.analysis import (
     Match,
     Option,
     QueryPlan,
+    document_text,
     gram_tokens,
     name_tokens,
     pinyin_tokens,
@@ -69,24 +70,7 @@ FACET_COLUMNS = {
 def document_row(document: dict[str, Any]) -> dict[str, Any]:
     """Return the table row of an indexer document, its tokens as in the Whoosh fields."""
     is_event = document["type"] == "event"
-    names = [n for n in document.get("names", []) if n]
-    own = [
-        document.get("caption", ""),
-        " ".join(document.get("keywords", [])),
-        document.get("camera", ""),
-        document.get("file_name", ""),
-        document.get("year", ""),
-    ]
-    if is_event:
-        own = [
-            document.get("title", ""),
-            document.get("kind", ""),
-            document.get("place", ""),
-            " ".join(document.get("organisers", [])),
-            document.get("description", ""),
-            document.get("year", ""),
-        ]
-    text = "\n".join(p for p in own if p)
+    text, names = document_text(document)
     tokens: dict[str, list[int]] = defaultdict(list)
 
     def grams(field: str, value: str) -> None:
@@ -268,6 +252,10 @@ class PostgresSearch:
         self.catalog = catalog
         with catalog.transaction() as session:
             fulltext.create(session)
+
+    def outdated(self) -> bool:
+        """Tell whether the stored index is of another shape: never here, migrations shape the table."""
+        return False
 
     def clear(self) -> None:
         """Empty the index (a rebuild starts here)."""

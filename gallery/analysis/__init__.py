@@ -68,6 +68,7 @@ from gallery.analysis.plans import (
 from gallery.analysis.tokens import (
     DEFAULT_SYNONYMS,
     char_pinyin,
+    document_text,
     gram_tokens,
     index_grams,
     load_synonyms,
@@ -98,6 +99,7 @@ __all__ = [
     "QueryRefused",
     "char_pinyin",
     "date_range",
+    "document_text",
     "fold_query",
     "gram_tokens",
     "index_grams",

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from gallery.text import is_cjk, name_pinyin, search_key, segment
 
@@ -217,3 +219,21 @@ def respell(text: str, syllables: list[str]) -> str | None:
         if spelled[i : i + n] == syllables:
             return key[i : i + n]
     return None
+
+
+def document_text(document: Mapping[str, Any]) -> tuple[str, list[str]]:
+    """Return what an index document is searched by: its own text, and the names in it.
+
+    A photo's own text is its caption, keywords, camera, file name and year (its event's text is on
+    the event's document); an event's is its title, kind, place, organisers, description and year.
+    Both search backends index exactly this.
+    """
+    if document["type"] == "event":
+        keys = ("title", "kind", "place", "organisers", "description", "year")
+    else:
+        keys = ("caption", "keywords", "camera", "file_name", "year")
+    parts = []
+    for key in keys:
+        value = document.get(key) or ""
+        parts.append(" ".join(value) if isinstance(value, list) else value)
+    return "\n".join(p for p in parts if p), [n for n in document.get("names", []) if n]

@@ -10,7 +10,7 @@ from whoosh.analysis import Token, Tokenizer
 from whoosh.codec.whoosh3 import W3Codec
 from whoosh.fields import COLUMN, ID, KEYWORD, STORED, TEXT, Schema
 
-from gallery.analysis import gram_tokens, name_tokens, pinyin_tokens, word_tokens
+from gallery.analysis import document_text, gram_tokens, name_tokens, pinyin_tokens, word_tokens
 from gallery.text import search_key
 
 
@@ -108,24 +108,7 @@ def document_fields(document: Mapping[str, Any]) -> dict[str, Any]:
     there reaches the event's photos at query time (see ``Evaluator.option``).
     """
     is_event = document["type"] == "event"
-    names = [n for n in document.get("names", []) if n]
-    own = [
-        document.get("caption", ""),
-        " ".join(document.get("keywords", [])),
-        document.get("camera", ""),
-        document.get("file_name", ""),
-        document.get("year", ""),
-    ]
-    if is_event:
-        own = [
-            document.get("title", ""),
-            document.get("kind", ""),
-            document.get("place", ""),
-            " ".join(document.get("organisers", [])),
-            document.get("description", ""),
-            document.get("year", ""),
-        ]
-    text = "\n".join(p for p in own if p)
+    text, names = document_text(document)
     # Names with the pinyin people type for them (yang jun yangjun yj), all weak matches.
     names_text = "\n".join([*names, " ".join(name_tokens(names))])
     photographer = document.get("photographer") or ""
