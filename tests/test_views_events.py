@@ -80,7 +80,7 @@ def test_wrong_fields_are_shown_by_the_form_and_nothing_is_saved(
     )
     page = text_of(answer)
     assert answer.status_code == 400
-    assert "活动需要标题。" in page and "最后一天早于第一天。" in page
+    assert "活动需要标题。" in page and "结束日期早于开始日期。" in page
     assert "链接名只能由小写拉丁字母、数字和连字符组成。" in page
     assert 'value="2024-11-05"' in page  # what was typed is kept
     assert page.count('aria-invalid="true"') == 3
