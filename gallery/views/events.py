@@ -91,6 +91,7 @@ def _form_page(typed: dict[str, Any], errors: dict[str, str], *, slug: str | Non
         slug=slug,
         roles=CREDIT_ROLES,
         history=gallery.events.history(slug) if slug else [],
+        saved_title=gallery.events.get(slug)["title"] if slug else "",
     )
 
 
