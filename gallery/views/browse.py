@@ -9,6 +9,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
+from gallery.errors import NotFound
 from gallery.views import SignedIn, account, archive, require, thumb_url
 
 bp = Blueprint("browse", __name__)
@@ -48,8 +49,14 @@ def home() -> Any:
 @bp.get("/events/<slug>")
 @require("view")
 def event(slug: str) -> Any:
-    """Show an event: its story, credit line and a grid of its photos."""
-    shown = archive().browse.event_page(slug)
+    """Show an event: its story, credit line and a grid of its photos; an old slug redirects."""
+    try:
+        shown = archive().browse.event_page(slug)
+    except NotFound:
+        moved = archive().events.renamed(slug)
+        if moved is None:
+            raise
+        return redirect(url_for("browse.event", slug=moved), 301)
     return render_template("browse/event.html", event=shown, cells=grid_cells(shown["photos"]))
 
 

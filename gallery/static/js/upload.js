@@ -22,16 +22,17 @@ const items = [];
 const captioned = new Set();
 let running = 0;
 
-/** Offer the event's credited photographers, asking when the article names several. */
+/** Offer the event's credited photographers. The uploader's own person comes first: an event's
+ * 图 credit fills the box only for an uploader who is nobody's person, and only when it is one. */
 function photographersOfEvent() {
   const option = eventSelect.selectedOptions[0];
   const names = option?.dataset.photographers ? option.dataset.photographers.split("|") : [];
   const datalist = document.getElementById("photographers");
   datalist.replaceChildren(...names.map((name) => Object.assign(document.createElement("option"), { value: name })));
   const hint = document.getElementById("photographer-hint");
-  if (names.length === 1 && !photographer.dataset.touched) photographer.value = names[0];
-  else if (!photographer.dataset.touched) photographer.value = photographer.dataset.default;
-  hint.textContent = names.length > 1 ? `${msg.several} ${names.join("、")}` : "";
+  const own = photographer.dataset.default;
+  if (!photographer.dataset.touched) photographer.value = own || (names.length === 1 ? names[0] : "");
+  hint.textContent = !own && names.length > 1 ? `${msg.several} ${names.join("、")}` : "";
 }
 eventSelect.addEventListener("change", photographersOfEvent);
 photographer.addEventListener("input", () => (photographer.dataset.touched = "1"));
@@ -69,8 +70,10 @@ function formatSize(bytes) {
 
 /** Add files to the queue, each with its row and progress bar. */
 function addFiles(files) {
+  const problem = document.getElementById("upload-error");
+  problem.textContent = eventSelect.value ? "" : msg.choose;
   if (!eventSelect.value) {
-    alert(msg.choose);
+    eventSelect.focus();
     return;
   }
   document.getElementById("progress").hidden = false;
