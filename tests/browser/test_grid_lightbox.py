@@ -7,6 +7,7 @@ the screen, swipes both ways without the browser going "back", and a photo's pag
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 import pytest
@@ -168,7 +169,7 @@ def test_lightbox_buttons_swipes_and_keys(
     first = screen.locator(".grid .cell").first
     first.tap() if screen.phone else first.click()  # type: ignore[attr-defined]
     box = screen.locator(".pswp")
-    expect(box).to_be_visible()
+    expect(box).to_have_class(re.compile(r"\blb-ready\b"))  # opened
     caption = box.locator(".lb-caption")
     expect(caption).to_have_text("第1张")
     expect(box.locator(".lb-credit")).to_have_text("图／杨军")
@@ -215,10 +216,8 @@ def test_photo_page_answers_the_arrow_keys(
     sign_in(screen, live_server, "viewer")
     screen.goto(f"{live_server}/photos/{ids[1]}")
     screen.shot("photo")
-    screen.keyboard.press("ArrowRight")
-    expect(screen).to_have_url(f"{live_server}/photos/{ids[2]}")
-    screen.keyboard.press("ArrowLeft")
-    expect(screen).to_have_url(f"{live_server}/photos/{ids[1]}")
-    screen.keyboard.press("ArrowLeft")
-    expect(screen).to_have_url(f"{live_server}/photos/{ids[0]}")
+    for key, at in (("ArrowRight", 2), ("ArrowLeft", 1), ("ArrowLeft", 0)):
+        screen.keyboard.press(key)
+        expect(screen).to_have_url(f"{live_server}/photos/{ids[at]}")
+        screen.wait_for_load_state("domcontentloaded")  # its scripts have run: it listens to keys
     expect(screen.locator(".pager")).to_contain_text(f"1 / {len(SIZES)}")

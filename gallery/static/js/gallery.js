@@ -133,6 +133,8 @@ async function openLightbox(grid, index) {
   // While it is open, a sideways swipe belongs to the lightbox, never to the browser's "back".
   document.documentElement.classList.add("lightbox-open");
   pswp.on("destroy", () => document.documentElement.classList.remove("lightbox-open"));
+  // Keys and the close button answer once the opening animation is over: mark that moment.
+  pswp.on("openingAnimationEnd", () => pswp.element.classList.add("lb-ready"));
   pswp.init();
 }
 
