@@ -40,8 +40,12 @@ def screen(request, browser: Browser, output_path) -> Page:
         full_page=full,
     )
     page.phone = phone  # type: ignore[attr-defined]
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     yield page
     context.close()
+    assert errors == [], errors  # no script failed along the way
 
 
 @pytest.fixture
@@ -72,16 +76,19 @@ def cells_keep_their_aspect(page: Page) -> int:
     return len(shapes)
 
 
+#: The gaps between each row's right end and the grid's right edge, every row but the last.
+ROW_GAPS = """() => { const g = document.querySelector('.grid'), right = g.getBoundingClientRect().right;
+    const rows = new Map();
+    for (const c of g.querySelectorAll('.cell')) { const r = c.getBoundingClientRect();
+      rows.set(Math.round(r.top), Math.max(rows.get(Math.round(r.top)) ?? 0, r.right)); }
+    return [...rows.values()].slice(0, -1).map(r => right - r); }"""
+
+
 def rows_fill_the_width(page: Page) -> None:
     """Assert the grid is justified: every row but the last ends at the grid's right edge."""
-    edges = page.locator(".grid").first.evaluate(
-        """g => { const right = g.getBoundingClientRect().right, rows = new Map();
-             for (const c of g.querySelectorAll('.cell')) { const r = c.getBoundingClientRect();
-               rows.set(Math.round(r.top), Math.max(rows.get(Math.round(r.top)) ?? 0, r.right)); }
-             return [...rows.values()].slice(0, -1).map(r => right - r); }"""
-    )
-    assert len(edges) >= 2
-    assert all(abs(gap) < 2 for gap in edges), edges
+    gaps = page.evaluate(ROW_GAPS)
+    assert len(gaps) >= 2
+    assert all(abs(gap) < 2 for gap in gaps), gaps
 
 
 def test_grids_keep_each_photo_whole(
@@ -95,6 +102,13 @@ def test_grids_keep_each_photo_whole(
     rows_fill_the_width(screen)
     assert screen.evaluate("document.documentElement.scrollWidth") <= screen.viewport_size["width"]
     screen.shot("event-grid")
+    # Turned sideways (or a narrower window), the rows are laid out again for the new width.
+    width, height = screen.viewport_size["width"], screen.viewport_size["height"]
+    screen.set_viewport_size({"width": height if screen.phone else 900, "height": width})  # type: ignore[attr-defined]
+    screen.wait_for_function(f"() => ({ROW_GAPS})().every(gap => Math.abs(gap) < 2)")
+    cells_keep_their_aspect(screen)
+    rows_fill_the_width(screen)
+    screen.set_viewport_size({"width": width, "height": height})
     # The home page's recent uploads and a photographer's page: the same grid.
     screen.goto(f"{live_server}/")
     expect(screen.locator(".grid.justified")).to_have_count(1)
