@@ -108,7 +108,7 @@ async function openLightbox(grid, index) {
   const pswp = new PhotoSwipe({
     dataSource: cells.map(slideOf),
     index,
-    bgOpacity: 0.92,
+    bgOpacity: 1, // nothing of the page behind distracts from the photo
     closeTitle: words.msgClose,
     zoomTitle: words.msgZoom,
     arrowPrevTitle: words.msgPrevious,
