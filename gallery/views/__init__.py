@@ -44,6 +44,7 @@ def init_app(app: Flask) -> None:
         api,
         auth,
         browse,
+        bulk,
         exhibitions,
         media,
         records,
@@ -52,7 +53,19 @@ def init_app(app: Flask) -> None:
         upload,
     )
 
-    for module in (auth, browse, search, upload, media, admin, exhibitions, records, shares, api):
+    for module in (
+        auth,
+        browse,
+        bulk,
+        search,
+        upload,
+        media,
+        admin,
+        exhibitions,
+        records,
+        shares,
+        api,
+    ):
         app.register_blueprint(module.bp)
     app.register_blueprint(exhibitions.display)
     app.register_blueprint(shares.share)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
@@ -10,9 +9,10 @@ from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
 from gallery.views import SignedIn, account, archive, require, thumb_url
+from gallery.views.bulk import bar
+from gallery.views.forms import split_keywords
 
 bp = Blueprint("browse", __name__)
-_KEYWORD_SEPARATORS = re.compile(r"[,，、;；\n]+")
 
 
 def may_edit(user: SignedIn | None, uploader: str | None) -> bool:
@@ -30,11 +30,6 @@ def require_edit(photo_id: int) -> SignedIn:
     return me
 
 
-def split_keywords(text: str) -> list[str]:
-    """Split keywords typed in one box: commas (either width), 、 or semicolons separate them."""
-    return [k.strip() for k in _KEYWORD_SEPARATORS.split(text) if k.strip()]
-
-
 @bp.get("/")
 @require("view")
 def home() -> Any:
@@ -50,7 +45,9 @@ def home() -> Any:
 def event(slug: str) -> Any:
     """Show an event: its story, credit line and a grid of its photos."""
     shown = archive().browse.event_page(slug)
-    return render_template("browse/event.html", event=shown, cells=grid_cells(shown["photos"]))
+    return render_template(
+        "browse/event.html", event=shown, cells=grid_cells(shown["photos"]), bulk=bar(account())
+    )
 
 
 def grid_cells(photos: list[dict[str, Any]]) -> Markup:
@@ -70,7 +67,8 @@ def grid_cells(photos: list[dict[str, Any]]) -> Markup:
         by = escape(credit + p["photographer"]) if p["photographer"] else ""
         w, h = int(p["width"]), int(p["height"])
         cells.append(
-            f'<a class="cell" href="{page[0]}{int(p["id"])}{page[1]}" data-w="{w}" data-h="{h}"'
+            f'<a class="cell" href="{page[0]}{int(p["id"])}{page[1]}" data-photo-id="{int(p["id"])}"'
+            f' data-w="{w}" data-h="{h}"'
             f' data-display="{d}" data-caption="{caption}" data-credit="{by}">'
             f'<img src="{t}" srcset="{t} 320w, {d} 1280w" sizes="(max-width: 640px) 50vw, 320px"'
             f' width="{w}" height="{h}" loading="lazy" alt="{caption}"></a>'
