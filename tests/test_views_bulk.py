@@ -196,3 +196,8 @@ def test_the_bar_offers_what_the_role_may_do(app, batch) -> None:
             page = text_of(client.get(url))
             assert _bar(page) == actions, (role, url)
             assert page.count("data-photo-id=") == 6, (role, url)
+            own = re.search(r'data-own="([^"]*)"', page)
+            if role == "photographer":  # only their own photos can be selected
+                assert own[1] == ",".join(map(str, batch["own"]))
+            else:
+                assert own is None

@@ -46,7 +46,10 @@ def event(slug: str) -> Any:
     """Show an event: its story, credit line and a grid of its photos."""
     shown = archive().browse.event_page(slug)
     return render_template(
-        "browse/event.html", event=shown, cells=grid_cells(shown["photos"]), bulk=bar(account())
+        "browse/event.html",
+        event=shown,
+        cells=grid_cells(shown["photos"]),
+        bulk=bar(account(), [p["id"] for p in shown["photos"]]),
     )
 
 

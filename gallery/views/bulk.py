@@ -51,10 +51,11 @@ def allowed_actions(user: SignedIn | None) -> list[str]:
     ]
 
 
-def bar(user: SignedIn | None) -> dict[str, Any]:
-    """Return what the selection bar offers ``user``: actions, and the events and exhibitions to pick.
+def bar(user: SignedIn | None, ids: list[int]) -> dict[str, Any]:
+    """Return what the selection bar offers ``user`` on a page of photos ``ids``.
 
-    Empty for a viewer, whose pages then carry no bar at all.
+    Actions, the events and exhibitions to pick, and for a photographer which of the photos are
+    their own (the others cannot be selected). Empty for a viewer: no bar at all.
     """
     actions = allowed_actions(user)
     if not actions:
@@ -64,7 +65,9 @@ def bar(user: SignedIn | None) -> dict[str, Any]:
     exhibitions = gallery.exhibitions.all() if "exhibit" in actions else []
     if not exhibitions and "exhibit" in actions:
         actions.remove("exhibit")  # nothing to add to yet
+    own = None if user.can("edit") else sorted(gallery.browse.uploaded_by(user.username, ids))
     return {
+        "own": own,
         "actions": [(name, ACTIONS[name][1]) for name in actions],
         "events": events,
         "photographers": sorted({name for e in events for name in e["photographers"]}),

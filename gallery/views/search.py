@@ -72,5 +72,5 @@ def search() -> Any:
         cards=cards,
         titles=titles,
         narrowed=narrowed,
-        bulk=bar(account()),
+        bulk=bar(account(), list(cards)),
     )

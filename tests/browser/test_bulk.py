@@ -121,3 +121,32 @@ def test_a_viewer_gets_no_selection_bar(
     expect(page.locator("#bulk-start")).to_have_count(0)
     page.locator(".grid [data-photo-id]").first.click()
     expect(page.locator(".lightbox")).to_be_visible()  # the lightbox as before
+
+
+def test_a_photographer_selects_only_their_own(
+    page: Page, live_server: str, archive: Archive, event: str, users, tmp_path: Path
+) -> None:
+    mine = archive.imports.import_files(
+        [photo(tmp_path / f"m{n}.jpg", seed=n + 20) for n in range(3)],
+        event,
+        uploader="photographer",
+    )
+    theirs = archive.imports.import_files(
+        [photo(tmp_path / f"t{n}.jpg", seed=n + 30) for n in range(2)], event, uploader="editor"
+    )
+    page.set_viewport_size({"width": 390, "height": 844})
+    sign_in(page, live_server, "photographer")
+    page.goto(f"{live_server}/events/{event}")
+    page.click("#bulk-start")
+    expect(page.locator(".bulk-locked")).to_have_count(2)
+    page.locator(f'[data-photo-id="{theirs[0].photo_id}"]').click()
+    expect(page.locator(".lightbox")).to_be_hidden()
+    expect(page.locator(".bulk-selected")).to_have_count(0)
+    page.click('[data-bulk="all"]')
+    expect(page.locator("#bulk-bar .bulk-count")).to_have_text("已选 3 张")
+    page.locator('#bulk-bar input[name="value"]:visible').fill("党日")
+    page.locator('#bulk-bar button[type="submit"]').click()
+    expect(page.locator(".flash.ok")).to_have_text("3 张照片已更改。")
+    assert [archive.exports.photo(r.photo_id)["keywords"] for r in mine + theirs] == [
+        ["党日"]
+    ] * 3 + [[]] * 2

@@ -7,7 +7,10 @@
 
 const bar = document.getElementById("bulk-bar");
 const start = document.getElementById("bulk-start");
-const cards = [...document.querySelectorAll("[data-photo-id]")];
+const onPage = [...document.querySelectorAll("[data-photo-id]")];
+// A photographer may change only their own photos: the bar lists them; the others stay unselectable.
+const own = "own" in bar.dataset ? new Set(bar.dataset.own.split(",").filter(Boolean)) : null;
+const cards = own ? onPage.filter((card) => own.has(card.dataset.photoId)) : onPage;
 const words = bar.dataset; // translated labels: data-msg-none, data-msg-many, ...
 const selected = new Set();
 let anchor = null; // index of the card toggled last: one end of a shift-click range
@@ -37,6 +40,7 @@ function setSelecting(on) {
   document.body.classList.toggle("bulk-on", on);
   bar.hidden = !on;
   start.hidden = on || !cards.length;
+  for (const card of onPage) card.classList.toggle("bulk-locked", on && !cards.includes(card));
   for (const card of cards) {
     if (on) {
       // The tick sits in the card's corner: it needs a positioned card, whatever the grid does.
@@ -83,11 +87,10 @@ document.addEventListener(
     if (!selecting) return;
     const card = event.target.closest("[data-photo-id]");
     if (!card || bar.contains(card)) return;
-    const index = cards.indexOf(card);
-    if (index < 0) return;
     event.preventDefault();
     event.stopPropagation(); // no lightbox, no link while selecting
-    choose(index, event.shiftKey || rangeButton.getAttribute("aria-pressed") === "true");
+    const index = cards.indexOf(card);
+    if (index >= 0) choose(index, event.shiftKey || rangeButton.getAttribute("aria-pressed") === "true");
   },
   true,
 );
@@ -100,7 +103,7 @@ document.addEventListener("keydown", (event) => {
     return;
   }
   const card = event.target.closest?.("[data-photo-id]");
-  if (card && event.key === " ") {
+  if (card && cards.includes(card) && event.key === " ") {
     event.preventDefault(); // Space ticks a checkbox; it must not scroll the page
     choose(cards.indexOf(card), event.shiftKey);
   }
