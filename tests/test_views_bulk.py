@@ -201,3 +201,20 @@ def test_the_bar_offers_what_the_role_may_do(app, batch) -> None:
                 assert own[1] == ",".join(map(str, batch["own"]))
             else:
                 assert own is None
+
+
+def test_exhibition_and_trash_from_the_form(app, archive: Archive, batch) -> None:
+    client = app.test_client()
+    token = login(client, "admin")
+    slug = archive.exhibitions.all()[0]["slug"]
+    ids = ",".join(map(str, batch["own"]))
+    form = {"csrf_token": token, "ids": ids, "next": "/events/exchange"}
+    client.post("/photos/bulk", data=form | {"action": "exhibit", "value": slug})
+    assert "已将 4 张照片加入展览。" in text_of(client.get("/events/exchange"))
+    assert [i["photo_id"] for i in archive.exhibitions.get(slug)["items"]] == batch["own"]
+    client.post("/photos/bulk", data=form | {"action": "trash"})
+    page = text_of(client.get("/events/exchange"))
+    assert "已将 4 张照片移到回收站。" in page and page.count("data-photo-id=") == 2
+    assert {p["id"] for p in archive.photos.trash()} == set(batch["own"])
+    client.post("/photos/bulk", data=form | {"action": "add_keywords", "value": "x"})
+    assert "所选的照片、活动或展览已不存在" in text_of(client.get("/"))  # they are in the trash

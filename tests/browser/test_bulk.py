@@ -69,6 +69,12 @@ def test_select_ten_add_a_keyword_and_move_them(
     expect(page.locator(".lightbox")).to_be_hidden()  # selecting never opens a photo
     expect(page.locator(".bulk-selected")).to_have_count(10)
     expect(cells.nth(10)).to_have_attribute("aria-checked", "false")
+    if size == "desktop":  # from the keyboard: Space ticks and unticks the photo in focus
+        cells.nth(10).focus()
+        page.keyboard.press("Space")
+        expect(bar.locator(".bulk-count")).to_have_text("已选 11 张")
+        page.keyboard.press("Space")
+        expect(cells.nth(10)).to_have_attribute("aria-checked", "false")
     _bar_fits(page, width, height)
     page.screenshot(path=str(Path(output_path) / f"bulk-selected-{size}.png"))
 
