@@ -72,6 +72,11 @@ class Browser:
                 raise NotFound(f"no photo with id {photo_id}")
             return photo.uploader.username if photo.uploader else None
 
+    def uploaded_by(self, username: str, ids: list[int]) -> set[int]:
+        """Return which of these photos ``username`` uploaded (what a photographer may change)."""
+        with self.catalog.reading() as session:
+            return q.uploaded_by(session, username, ids) if ids else set()
+
     def recent(self, limit: int = 12) -> list[dict[str, Any]]:
         """Return the photos added last."""
         with self.catalog.reading() as session:

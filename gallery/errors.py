@@ -15,6 +15,12 @@ class InvalidInput(GalleryError):
     status = 400
 
 
+class Forbidden(GalleryError):
+    """Raised when a user may not change some of what they asked to (another's photos)."""
+
+    status = 403
+
+
 class NotFound(GalleryError):
     """Raised when an event, photo, person or user does not exist."""
 

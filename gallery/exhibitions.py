@@ -14,7 +14,7 @@ import secrets
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from gallery.catalog import Catalog, DisplayLink, Exhibition, ExhibitionItem, Photo
+from gallery.catalog import Catalog, Change, DisplayLink, Exhibition, ExhibitionItem, Photo
 from gallery.catalog import queries as q
 from gallery.catalog.models import utcnow
 from gallery.errors import Conflict, InvalidInput, NotFound
@@ -196,8 +196,11 @@ class Exhibitions:
                 ],
             }
 
-    def add_photos(self, slug: str, photo_ids: Iterable[int]) -> int:
-        """Append photos at the end (those already in it stay where they are); return how many."""
+    def add_photos(self, slug: str, photo_ids: Iterable[int], *, user: str = "") -> int:
+        """Append photos at the end (those already in it stay where they are); return how many.
+
+        Each photo added gets a line in its change history.
+        """
         wanted = list(dict.fromkeys(photo_ids))
         with self.catalog.transaction() as session:
             exhibition = q.require_exhibition(session, slug)
@@ -212,16 +215,25 @@ class Exhibitions:
                 if photo_id in present:
                     continue
                 exhibition.items.append(ExhibitionItem(photo_id=photo_id, position=position))
+                session.add(
+                    Change(
+                        username=user,
+                        entity="photo",
+                        entity_id=photo_id,
+                        action="exhibit",
+                        details={"exhibition": [None, exhibition.slug]},
+                    )
+                )
                 position += 1
                 added += 1
             exhibition.updated_at = utcnow()
             return added
 
-    def add_event(self, slug: str, event_slug: str) -> int:
+    def add_event(self, slug: str, event_slug: str, *, user: str = "") -> int:
         """Append every photo of an event, in the order taken; return how many were added."""
         with self.catalog.reading() as session:
             ids = q.event_photo_ids(session, q.require_event(session, event_slug).id)
-        return self.add_photos(slug, ids)
+        return self.add_photos(slug, ids, user=user)
 
     def remove(self, slug: str, photo_id: int) -> None:
         """Take a photo out of the exhibition (the photo stays in the archive)."""

@@ -1,17 +1,31 @@
-"""Photos as staff change them: edits with a record of every change, the trash and its purge."""
+"""Photos as staff change them: edits (one photo or many at once) with a record of every change,
+the trash and its purge."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from gallery.catalog import Catalog, Change, Photo
 from gallery.catalog import queries as q
 from gallery.catalog.models import utcnow
 from gallery.derived import Derivatives
-from gallery.errors import NotFound
+from gallery.errors import Forbidden, InvalidInput, NotFound
 from gallery.people import person_for_name
+
+#: What one bulk request may do to every photo it names.
+BULK_ACTIONS = (
+    "add_keywords",
+    "set_keywords",
+    "remove_keywords",
+    "caption_prefix",
+    "photographer",
+    "move",
+    "trash",
+)
+#: The most photos one bulk request changes (a large event's page, selected whole).
+BULK_LIMIT = 2000
 
 
 def _require_photo(session: Any, photo_id: int, *, trashed: bool = False) -> Photo:
@@ -48,24 +62,60 @@ class Photos:
             if caption is not None:
                 photo.caption = caption.strip()
             if keywords is not None:
-                photo.keywords = list(dict.fromkeys(k.strip() for k in keywords if k.strip()))
+                photo.keywords = _keywords(keywords)
             if photographer is not None:
                 named = photographer.strip()
                 photo.photographer = person_for_name(session, named) if named else None
             if event is not None and event != photo.event.slug:
                 photo.event = q.require_event(session, event)
-            after = _editable(photo)
-            details = {k: [before[k], after[k]] for k in before if before[k] != after[k]}
-            if details:
-                session.add(
-                    Change(
-                        username=user,
-                        entity="photo",
-                        entity_id=photo_id,
-                        action="edit",
-                        details=details,
+            _record_edit(session, photo, before, user)
+
+    def bulk_edit(
+        self,
+        photo_ids: Iterable[int],
+        action: str,
+        value: str | Sequence[str] = "",
+        *,
+        user: str = "",
+        uploader: str | None = None,
+    ) -> int:
+        """Apply one action to many photos in one transaction, recording each photo's change.
+
+        ``action`` is one of :data:`BULK_ACTIONS`; ``value`` is its keywords (a list), caption
+        prefix, photographer's name or event slug. With ``uploader``, every photo must be one that
+        user uploaded, or nothing changes. Return how many photos changed (some may already have
+        had the value).
+        """
+        ids = list(dict.fromkeys(photo_ids))
+        if not ids:
+            raise InvalidInput("no photos selected")
+        if len(ids) > BULK_LIMIT:
+            raise InvalidInput(f"at most {BULK_LIMIT} photos at once, not {len(ids)}")
+        with self.catalog.transaction() as session:
+            found = {p.id: p for p in q.photos_for_edit(session, ids)}
+            missing = [i for i in ids if i not in found]
+            if missing:
+                raise NotFound(f"no photo with id {missing[0]} in the archive")
+            if uploader is not None:
+                others = [i for i in ids if _uploader(found[i]) != uploader]
+                if others:
+                    raise Forbidden(f"{len(others)} of the photos were not uploaded by {uploader}")
+            if action == "trash":
+                now = utcnow()
+                for photo_id in ids:
+                    found[photo_id].deleted_at = now
+                    session.add(
+                        Change(username=user, entity="photo", entity_id=photo_id, action="delete")
                     )
-                )
+                return len(ids)
+            change = _bulk_change(session, action, value)
+            changed = 0
+            for photo_id in ids:
+                photo = found[photo_id]
+                before = _editable(photo)
+                change(photo)
+                changed += _record_edit(session, photo, before, user)
+            return changed
 
     def delete(self, photo_id: int, *, user: str = "") -> None:
         """Move a photo to the trash: gone from pages and search, restorable for ``trash_days``."""
@@ -135,3 +185,61 @@ def _editable(photo: Photo) -> dict[str, Any]:
         "photographer": photo.photographer.display_name if photo.photographer else None,
         "event": photo.event.slug,
     }
+
+
+def _uploader(photo: Photo) -> str | None:
+    """Return the user name of whoever uploaded the photo, if anyone did."""
+    return photo.uploader.username if photo.uploader else None
+
+
+def _keywords(words: Iterable[str]) -> list[str]:
+    """Return keywords stripped, without blanks or repeats, in their order."""
+    return list(dict.fromkeys(k.strip() for k in words if k.strip()))
+
+
+def _bulk_change(session: Any, action: str, value: str | Sequence[str]) -> Callable[[Photo], None]:
+    """Return what ``action`` does to one photo, its value checked once for all of them."""
+    if action in ("add_keywords", "set_keywords", "remove_keywords"):
+        words = _keywords([value] if isinstance(value, str) else value)
+        if not words and action != "set_keywords":
+            raise InvalidInput("no keywords given")
+        if action == "set_keywords":
+            return lambda photo: setattr(photo, "keywords", words)
+        if action == "add_keywords":
+            return lambda photo: setattr(photo, "keywords", _keywords([*photo.keywords, *words]))
+        return lambda photo: setattr(
+            photo, "keywords", [k for k in photo.keywords if k not in words]
+        )
+    if not isinstance(value, str):
+        raise InvalidInput(f"{action} takes one text value")
+    text = value.strip()
+    if action == "caption_prefix":
+        if not text:
+            raise InvalidInput("no caption prefix given")
+
+        def prefix(photo: Photo) -> None:
+            # Applying the same prefix twice must not double it.
+            if not photo.caption.startswith(text):
+                photo.caption = text + photo.caption
+
+        return prefix
+    if action == "photographer":
+        person = person_for_name(session, text)  # an empty name is refused here
+        return lambda photo: setattr(photo, "photographer", person)
+    if action == "move":
+        event = q.require_event(session, text)
+        return lambda photo: setattr(photo, "event", event)
+    raise InvalidInput(f"unknown bulk action {action!r} (one of {', '.join(BULK_ACTIONS)})")
+
+
+def _record_edit(session: Any, photo: Photo, before: dict[str, Any], user: str) -> bool:
+    """Record a photo's change from ``before`` to now, if anything changed; tell whether it did."""
+    after = _editable(photo)
+    details = {k: [before[k], after[k]] for k in before if before[k] != after[k]}
+    if details:
+        session.add(
+            Change(
+                username=user, entity="photo", entity_id=photo.id, action="edit", details=details
+            )
+        )
+    return bool(details)

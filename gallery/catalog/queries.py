@@ -194,6 +194,30 @@ def photos_by_id(session: Session, ids) -> list[Photo]:
     return list(session.scalars(query))
 
 
+def photos_for_edit(session: Session, ids) -> list[Photo]:
+    """Return the photos with these ids (not in the trash), with what an edit compares and checks."""
+    query = (
+        select(Photo)
+        .where(Photo.id.in_(ids), Photo.deleted_at.is_(None))
+        .options(
+            selectinload(Photo.event),
+            selectinload(Photo.photographer),
+            selectinload(Photo.uploader),
+        )
+    )
+    return list(session.scalars(query))
+
+
+def uploaded_by(session: Session, username: str, ids) -> set[int]:
+    """Return which of these photos the user ``username`` uploaded."""
+    query = (
+        select(Photo.id)
+        .join(User, Photo.uploader_id == User.id)
+        .where(User.username == username, Photo.id.in_(ids))
+    )
+    return set(session.scalars(query))
+
+
 def photo_cards(session: Session, ids) -> list[Photo]:
     """Return the photos with these ids (not in the trash), with their event and photographer."""
     query = (

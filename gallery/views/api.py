@@ -14,8 +14,9 @@ from flask_babel import lazy_gettext as _l
 
 from gallery.errors import InvalidInput
 from gallery.events import parse_date
-from gallery.views import account, archive, csrf, require
-from gallery.views.browse import require_edit, split_keywords
+from gallery.views import account, archive, bulk, csrf, require
+from gallery.views.browse import require_edit
+from gallery.views.forms import parse_ids, split_keywords
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -131,6 +132,21 @@ def edit_photo(photo_id: int) -> Any:
         event=body.get("event"),
     )
     return jsonify(photo_links(gallery.browse.photo(photo_id, staff=me.can("staff"))))
+
+
+@bp.post("/photos/bulk")
+@require("view")
+def bulk_edit() -> Any:
+    """Apply one action to many photos: {"ids": [...], "action", "value"}, in one transaction.
+
+    Actions: add_keywords, set_keywords, remove_keywords (value: a list or a text), caption_prefix,
+    photographer (a name), move (an event's slug), exhibit (an exhibition's slug), trash.
+    """
+    body = _json_body()
+    ids = parse_ids(body.get("ids"))
+    action = str(body.get("action", ""))
+    changed = bulk.run(account(), ids, action, body.get("value", ""))
+    return jsonify(action=action, selected=len(set(ids)), changed=changed)
 
 
 @bp.delete("/photos/<int:photo_id>")

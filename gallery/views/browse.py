@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
@@ -11,9 +10,10 @@ from markupsafe import Markup, escape
 
 from gallery.errors import NotFound
 from gallery.views import SignedIn, account, archive, require, thumb_url
+from gallery.views.bulk import bar
+from gallery.views.forms import split_keywords
 
 bp = Blueprint("browse", __name__)
-_KEYWORD_SEPARATORS = re.compile(r"[,，、;；\n]+")
 
 
 def may_edit(user: SignedIn | None, uploader: str | None) -> bool:
@@ -29,11 +29,6 @@ def require_edit(photo_id: int) -> SignedIn:
     if not may_edit(me, archive().browse.uploader(photo_id)):
         abort(403)
     return me
-
-
-def split_keywords(text: str) -> list[str]:
-    """Split keywords typed in one box: commas (either width), 、 or semicolons separate them."""
-    return [k.strip() for k in _KEYWORD_SEPARATORS.split(text) if k.strip()]
 
 
 @bp.get("/")
@@ -57,7 +52,12 @@ def event(slug: str) -> Any:
         if moved is None:
             raise
         return redirect(url_for("browse.event", slug=moved), 301)
-    return render_template("browse/event.html", event=shown, cells=grid_cells(shown["photos"]))
+    return render_template(
+        "browse/event.html",
+        event=shown,
+        cells=grid_cells(shown["photos"]),
+        bulk=bar(account(), [p["id"] for p in shown["photos"]]),
+    )
 
 
 def grid_cells(photos: list[dict[str, Any]]) -> Markup:

@@ -18,7 +18,7 @@ from flask import (
 from flask_babel import gettext as _
 
 from gallery.errors import InvalidInput, NotFound
-from gallery.views import archive, require
+from gallery.views import account, archive, require
 from gallery.views.media import send_derivative
 
 bp = Blueprint("exhibitions", __name__)
@@ -86,16 +86,18 @@ def add(slug: str) -> Any:
     gallery = archive()
     form = request.form
     if form.get("event"):
-        added = gallery.exhibitions.add_event(slug, form["event"])
+        added = gallery.exhibitions.add_event(slug, form["event"], user=account().username)
     elif form.get("query", "").strip():
         results = gallery.search.search(form["query"], per_page=100)
-        added = gallery.exhibitions.add_photos(slug, [hit.photo_id for hit in results.hits])
+        added = gallery.exhibitions.add_photos(
+            slug, [hit.photo_id for hit in results.hits], user=account().username
+        )
     else:
         try:
             ids = [int(i) for i in form.get("photo_ids", "").replace(",", " ").split()]
         except ValueError:
             raise InvalidInput(_("Photo numbers are digits separated by spaces.")) from None
-        added = gallery.exhibitions.add_photos(slug, ids)
+        added = gallery.exhibitions.add_photos(slug, ids, user=account().username)
     flash(_("%(num)d photos added.", num=added), "ok")
     return redirect(url_for("exhibitions.edit", slug=slug))
 
@@ -108,7 +110,7 @@ def add_photo() -> Any:
     slug = request.form.get("exhibition", "")
     if photo_id is None or not slug:
         abort(400)
-    added = archive().exhibitions.add_photos(slug, [photo_id])
+    added = archive().exhibitions.add_photos(slug, [photo_id], user=account().username)
     flash(_("%(num)d photos added.", num=added), "ok")
     return redirect(url_for("browse.photo", photo_id=photo_id))
 

@@ -9,7 +9,8 @@ from flask import Blueprint, render_template, request
 from flask_babel import gettext as _
 
 from gallery.analysis import QueryRefused
-from gallery.views import archive, require
+from gallery.views import account, archive, require
+from gallery.views.bulk import bar
 
 bp = Blueprint("search", __name__)
 PER_PAGE = 40
@@ -71,4 +72,5 @@ def search() -> Any:
         cards=cards,
         titles=titles,
         narrowed=narrowed,
+        bulk=bar(account(), list(cards)),
     )
