@@ -304,9 +304,9 @@ def test_a_screen_restarted_while_the_server_is_down_starts_again(
     slug, _ids = show
     token = archive.exhibitions.create_link(slug, "大厅")
     page.goto(f"{server.url}/display/{token}")
-    page.wait_for_function(
-        "async () => (await navigator.serviceWorker.ready) && !!navigator.serviceWorker.controller"
-    )
+    # (A function given to wait_for_function must answer, not promise: a Promise is always truthy.)
+    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    page.wait_for_function("() => !!navigator.serviceWorker.controller")
     page.reload()  # now every request of the page goes through the worker, and is kept
     record(page)
     page.wait_for_function("() => window.seen.length >= 4")
@@ -317,3 +317,39 @@ def test_a_screen_restarted_while_the_server_is_down_starts_again(
     assert page.evaluate("window.broken") == 0
     assert set(seen(page)) == set(keys(archive, slug))
     server.start()
+
+
+@pytest.mark.parametrize(
+    "viewport", [{"width": 390, "height": 844}, {"width": 1920, "height": 1080}], ids=["phone", "tv"]
+)
+def test_a_screen_opened_once_plays_the_whole_exhibition_after_a_restart_offline(
+    browser, server: Server, archive: Archive, event: str, tmp_path: Path, viewport, output_path
+) -> None:
+    files = [photo(tmp_path / f"w{n}.jpg", size=(480, 320 + 8 * n), seed=100 + n) for n in range(20)]
+    ids = [r.photo_id for r in archive.imports.import_files(files, event, photographer="杨军")]
+    slug = archive.exhibitions.create("二十张", "", "")
+    archive.exhibitions.add_photos(slug, ids)
+    archive.exhibitions.update(slug, settings={"seconds": 3600, "title_slide": False})
+    token = archive.exhibitions.create_link(slug, "大厅")
+    context = browser.new_context(viewport=viewport)
+    page = context.new_page()
+    page.goto(f"{server.url}/display/{token}")  # opened once, never reloaded while online
+    expect(page.locator(".slide.shown img")).to_be_visible()
+    # The worker says when it has every image of the playlist; only the first one was ever shown.
+    expect(page.locator("#player")).to_have_attribute("data-kept", "20/20", timeout=30_000)
+    assert page.evaluate("Number(document.getElementById('player').dataset.shown)") == 1
+
+    server.stop()
+    page.reload()  # the screen's computer restarts; the server is down
+    expect(page.locator(".slide.shown img")).to_be_visible()
+    record(page)
+    page.evaluate(
+        "async () => { for (let i = 0; i < 20; i++) await window.galleryPlayer.advance(1); }"
+    )
+    shown = seen(page)
+    assert set(shown) == set(keys(archive, slug)), f"{len(set(shown))} of 20 played"
+    assert page.evaluate("window.broken") == 0
+    name = "phone" if viewport["width"] < 600 else "tv"
+    page.screenshot(path=str(Path(output_path) / f"display-offline-{name}.png"))
+    server.start()
+    context.close()
