@@ -25,6 +25,7 @@ PARTS = {
     "people",
     "shapes",
     "workers",
+    "qr",
 }
 SERVICES = {
     "events",
@@ -44,6 +45,7 @@ ALLOWED = {
     "errors": set(),
     "config": set(),
     "text": BASE,
+    "qr": set(),
     "media_store": BASE,
     "images": BASE,
     "vips": BASE,
@@ -91,6 +93,7 @@ OWNERS = {
     "flask_wtf": {"views"},
     "flask_babel": {"views"},
     "waitress": {"cli"},
+    "segno": {"qr"},
 }
 
 

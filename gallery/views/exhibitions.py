@@ -16,6 +16,9 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from markupsafe import Markup
+
+from gallery import qr
 
 from gallery.errors import InvalidInput, NotFound
 from gallery.views import archive, require
@@ -50,6 +53,8 @@ def _editor(slug: str, new_link: str | None = None, status: int = 200) -> Any:
             show=gallery.exhibitions.get(slug),
             events=gallery.browse.event_choices(),
             new_link=new_link,
+            # The same link as a QR code, to open it on a screen's browser with a phone's camera.
+            new_link_qr=Markup(qr.svg(new_link, _("QR code of the display link"))) if new_link else None,
         ),
         status,
     )
