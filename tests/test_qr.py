@@ -20,7 +20,9 @@ def modules(svg: str) -> list[list[bool]]:
     group = root.find("g")
     assert group is not None, "the modules are drawn scaled in one group"
     scale = float(re.fullmatch(r"scale\(([\d.]+)\)", group.get("transform")).group(1))
-    light, path = group.findall("path")  # a light background (for scanning on a dark page), dark runs
+    light, path = group.findall(
+        "path"
+    )  # a light background (for scanning on a dark page), dark runs
     assert light.get("fill") == "#fff" and path.get("stroke") == "#000"
     size = round(float(root.get("width")) / scale)
     grid = [[False] * size for _ in range(size)]
@@ -66,7 +68,7 @@ def test_a_new_display_link_is_shown_as_a_qr_code(app, users, show) -> None:  # 
     link = re.search(r'value="([^"]+)" id="new-link"', page).group(1)
     svg = re.search(r'<svg[^>]*class="qr".*?</svg>', page, re.S).group(0)
     assert modules(svg) == expected(link)
-    assert "data-copy=\"new-link\"" in page
+    assert 'data-copy="new-link"' in page
     # Shown once, like the link: the editor's page afterwards has neither.
     later = client.get(f"/exhibitions/{slug}").get_data(as_text=True)
     assert 'class="qr"' not in later

@@ -13,7 +13,7 @@ from gallery.archive import Archive
 from tests.browser.conftest import sign_in
 from tests.imagegen import photo
 
-CREDIT = "图／杨军 · 检验科学术交流 · 2024-11-01"
+CREDIT = "图／杨军 · 检验科学术交流 · 2024年11月1日"
 
 
 class OneRequestPerConnection(WSGIRequestHandler):
@@ -320,12 +320,16 @@ def test_a_screen_restarted_while_the_server_is_down_starts_again(
 
 
 @pytest.mark.parametrize(
-    "viewport", [{"width": 390, "height": 844}, {"width": 1920, "height": 1080}], ids=["phone", "tv"]
+    "viewport",
+    [{"width": 390, "height": 844}, {"width": 1920, "height": 1080}],
+    ids=["phone", "tv"],
 )
 def test_a_screen_opened_once_plays_the_whole_exhibition_after_a_restart_offline(
     browser, server: Server, archive: Archive, event: str, tmp_path: Path, viewport, output_path
 ) -> None:
-    files = [photo(tmp_path / f"w{n}.jpg", size=(480, 320 + 8 * n), seed=100 + n) for n in range(20)]
+    files = [
+        photo(tmp_path / f"w{n}.jpg", size=(480, 320 + 8 * n), seed=100 + n) for n in range(20)
+    ]
     ids = [r.photo_id for r in archive.imports.import_files(files, event, photographer="杨军")]
     slug = archive.exhibitions.create("二十张", "", "")
     archive.exhibitions.add_photos(slug, ids)
@@ -357,7 +361,10 @@ def test_a_screen_opened_once_plays_the_whole_exhibition_after_a_restart_offline
 
 def order_on_screen(page: Page) -> list[int]:
     """Return the photo ids of the editor's list, top to bottom."""
-    return [int(i) for i in page.locator("#items li").evaluate_all("els => els.map(e => e.dataset.photo)")]
+    return [
+        int(i)
+        for i in page.locator("#items li").evaluate_all("els => els.map(e => e.dataset.photo)")
+    ]
 
 
 def test_arrows_reorder_without_reloading(
@@ -380,7 +387,11 @@ def test_arrows_reorder_without_reloading(
     expect(page.locator(f"#p{ids[0]} button[value=up]")).to_be_disabled()
     expect(page.locator(f"#p{ids[2]} button[value=up]")).to_be_focused()
     expect(page.locator("#order-state")).to_have_text("顺序已保存。")
-    assert [i["photo_id"] for i in archive.exhibitions.get(slug)["items"]] == [ids[0], ids[1], ids[2]]
+    assert [i["photo_id"] for i in archive.exhibitions.get(slug)["items"]] == [
+        ids[0],
+        ids[1],
+        ids[2],
+    ]
     assert page.evaluate("window.sameDocument") is True  # no reload
 
 
@@ -389,7 +400,10 @@ def test_a_finger_on_the_handle_reorders_on_a_phone(
 ) -> None:
     slug, ids = show  # arranged 3, 1, 2
     context = browser.new_context(
-        viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True, device_scale_factor=2
+        viewport={"width": 390, "height": 844},
+        has_touch=True,
+        is_mobile=True,
+        device_scale_factor=2,
     )
     page = context.new_page()
     sign_in(page, server.url, "editor")
@@ -412,7 +426,11 @@ def test_a_finger_on_the_handle_reorders_on_a_phone(
         touch("touchEnd", *end)
     assert answer.value.ok
     assert order_on_screen(page) == [ids[0], ids[1], ids[2]]
-    assert [i["photo_id"] for i in archive.exhibitions.get(slug)["items"]] == [ids[0], ids[1], ids[2]]
+    assert [i["photo_id"] for i in archive.exhibitions.get(slug)["items"]] == [
+        ids[0],
+        ids[1],
+        ids[2],
+    ]
     assert page.evaluate("window.sameDocument") is True
     assert page.evaluate("window.scrollX") == 0  # the page itself did not move sideways
     page.screenshot(path=str(Path(output_path) / "exhibition-editor-phone.png"), full_page=True)
@@ -437,6 +455,8 @@ def test_a_new_display_link_can_be_copied_and_scanned(
     qr = page.locator("figure.qr-code svg")
     expect(qr).to_be_visible()
     box = qr.bounding_box()
-    assert box["width"] >= 150 and abs(box["width"] - box["height"]) < 1  # big enough to scan, square
+    assert (
+        box["width"] >= 150 and abs(box["width"] - box["height"]) < 1
+    )  # big enough to scan, square
     page.screenshot(path=str(Path(output_path) / "exhibition-new-link.png"), full_page=True)
     context.close()
