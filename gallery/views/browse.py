@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
 from gallery.views import SignedIn, account, archive, require, thumb_url
+from gallery.views.formats import photo_name
 
 bp = Blueprint("browse", __name__)
 _KEYWORD_SEPARATORS = re.compile(r"[,，、;；\n]+")
@@ -50,10 +51,12 @@ def home() -> Any:
 def event(slug: str) -> Any:
     """Show an event: its story, credit line and a grid of its photos."""
     shown = archive().browse.event_page(slug)
-    return render_template("browse/event.html", event=shown, cells=grid_cells(shown["photos"]))
+    return render_template(
+        "browse/event.html", event=shown, cells=grid_cells(shown["photos"], shown["title"])
+    )
 
 
-def grid_cells(photos: list[dict[str, Any]]) -> Markup:
+def grid_cells(photos: list[dict[str, Any]], event_title: str = "") -> Markup:
     """Return the cells of a photo grid as HTML, each URL's parts built once for all photos.
 
     The markup of ``grid`` in browse/_macros.html, made here because at 1,000 photos the template's
@@ -64,16 +67,18 @@ def grid_cells(photos: list[dict[str, Any]]) -> Markup:
     display = thumb_url("@", "display").split("@")
     credit = _("Photo") + "／"
     cells = []
-    for p in photos:
+    for n, p in enumerate(photos, 1):
         t, d = f"{thumb[0]}{p['sha256']}{thumb[1]}", f"{display[0]}{p['sha256']}{display[1]}"
         caption = escape(p["caption"])
+        # What the cell is called without sight of it: its caption, else event and number.
+        name = escape(photo_name(p["caption"], p.get("event_title", event_title), n))
         by = escape(credit + p["photographer"]) if p["photographer"] else ""
         w, h = int(p["width"]), int(p["height"])
         cells.append(
             f'<a class="cell" href="{page[0]}{int(p["id"])}{page[1]}" data-w="{w}" data-h="{h}"'
             f' data-display="{d}" data-caption="{caption}" data-credit="{by}">'
             f'<img src="{t}" srcset="{t} 320w, {d} 1280w" sizes="(max-width: 640px) 50vw, 320px"'
-            f' width="{w}" height="{h}" loading="lazy" alt="{caption}"></a>'
+            f' width="{w}" height="{h}" loading="lazy" alt="{name}"></a>'
         )
     return Markup("\n".join(cells))
 

@@ -93,6 +93,12 @@ def screen_settings(settings: dict[str, Any]) -> str:
     return " · ".join(parts)
 
 
+def photo_name(caption: str | None, event: str, number: int) -> str:
+    """Return what a photo is called to someone who cannot see it: its caption, else event and number."""
+    caption = (caption or "").strip()
+    return caption or _("%(event)s, photo %(num)d", event=event, num=number)
+
+
 def init_formats(app: Flask) -> None:
     """Offer the helpers to every template, as filters and as the names templates already use."""
     helpers = {
@@ -103,4 +109,4 @@ def init_formats(app: Flask) -> None:
         "screen_settings": screen_settings,
     }
     app.jinja_env.filters.update(helpers)
-    app.jinja_env.globals.update(format_date=day, format_datetime=when)
+    app.jinja_env.globals.update(format_date=day, format_datetime=when, photo_name=photo_name)
