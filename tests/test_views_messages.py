@@ -51,13 +51,17 @@ def test_every_chinese_message_keeps_chinese_punctuation() -> None:
 
     with open("gallery/translations/zh/LC_MESSAGES/messages.po", "rb") as po:
         catalog = read_po(po)
-    ascii_beside_cjk = re.compile(r"[\u4e00-\u9fff][,;!?]|[,;!?][\u4e00-\u9fff]|[\u4e00-\u9fff]\(|\)[\u4e00-\u9fff]")
+    ascii_beside_cjk = re.compile(
+        r"[\u4e00-\u9fff][,;!?]|[,;!?][\u4e00-\u9fff]|[\u4e00-\u9fff]\(|\)[\u4e00-\u9fff]"
+    )
     wrong = []
     for entry in catalog:
         strings = [entry.string] if isinstance(entry.string, str) else list(entry.string)
         ids = [entry.id] if isinstance(entry.id, str) else list(entry.id)
         wrong += [s for s in strings if s and ascii_beside_cjk.search(s)]
-        wrong += [i for i in ids if re.search(r"[，。：；！？（）]", i) and "例如" not in "".join(strings)]
+        wrong += [
+            i for i in ids if re.search(r"[，。：；！？（）]", i) and "例如" not in "".join(strings)
+        ]
     assert not wrong, wrong
 
 
@@ -105,6 +109,9 @@ def contrast(one: str, other: str) -> float:
 
 def test_muted_text_is_readable_on_every_background_it_sits_on() -> None:
     css = open("gallery/static/css/gallery.css", encoding="utf-8").read()
-    colours = dict(re.findall(r"--(\w+): (#[0-9a-f]{6})", css))
+    colours = {
+        name: value if len(value) == 7 else "#" + "".join(c * 2 for c in value[1:])
+        for name, value in re.findall(r"--(\w+): (#[0-9a-f]{6}|#[0-9a-f]{3})\b", css)
+    }
     for background in ("paper", "wash"):
         assert contrast(colours["muted"], colours[background]) >= 4.5, background
