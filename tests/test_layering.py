@@ -59,7 +59,7 @@ ALLOWED = {
     "ingest": BASE | {"images", "vips", "media_store", "metadata"},
     "workers": BASE | {"ingest"},
     "people": BASE | {"catalog", "text"},
-    "shapes": BASE | {"catalog", "media_store"},
+    "shapes": BASE | {"article", "catalog", "media_store", "text"},
     # Services use the parts, and a few use another service they are built with.
     **{service: BASE | PARTS for service in SERVICES},
     "photos": BASE | PARTS | {"derived"},
