@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 
@@ -115,3 +116,27 @@ def test_muted_text_is_readable_on_every_background_it_sits_on() -> None:
     }
     for background in ("paper", "wash"):
         assert contrast(colours["muted"], colours[background]) >= 4.5, background
+
+
+@pytest.mark.parametrize(
+    ("code", "credit", "organisers"),
+    [("zh_CN", "图／杨军", "组织单位："), ("en", "Photo: 杨军", "Organisers: ")],
+)
+def test_credits_and_labels_take_the_readers_punctuation(
+    app, archive: Archive, users, photos, code: str, credit: str, organisers: str
+) -> None:
+    archive.photos.edit(photos[0], photographer="杨军")
+    archive.photos.edit(photos[1], photographer="杨军")
+    client = app.test_client()
+    login(client, "editor")
+    as_language(client, code)
+    event = text_of(client.get("/events/exchange"))
+    assert f'data-credit="{credit}"' in event
+    photo = html.fromstring(text_of(client.get(f"/photos/{photos[0]}")))
+    assert " ".join(photo.xpath("//span[@class='credit']")[0].text_content().split()) == credit
+    slug = archive.events.add(
+        "主题党日", "", dt.date(2024, 12, 1), organisers=["检验科党支部"]
+    ).slug
+    page = html.fromstring(text_of(client.get(f"/events/{slug}")))
+    said = page.xpath("//p[@class='organisers']")[0].text_content()
+    assert said == f"{organisers}检验科党支部"

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
 from gallery.views import SignedIn, account, archive, require, thumb_url
-from gallery.views.formats import photo_name
+from gallery.views.formats import photo_by, photo_name
 
 bp = Blueprint("browse", __name__)
 _KEYWORD_SEPARATORS = re.compile(r"[,，、;；\n]+")
@@ -65,7 +65,7 @@ def grid_cells(photos: list[dict[str, Any]], event_title: str = "") -> Markup:
     page = url_for("browse.photo", photo_id=999999999).split("999999999")
     thumb = thumb_url("@").split("@")
     display = thumb_url("@", "display").split("@")
-    credit = _("Photo") + "／"
+    credit = photo_by()
     cells = []
     for n, p in enumerate(photos, 1):
         t, d = f"{thumb[0]}{p['sha256']}{thumb[1]}", f"{display[0]}{p['sha256']}{display[1]}"

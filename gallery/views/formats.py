@@ -93,6 +93,16 @@ def screen_settings(settings: dict[str, Any]) -> str:
     return " · ".join(parts)
 
 
+def photo_by(name: str = "") -> str:
+    """Return a photo credit in the reader's punctuation: 图／杨军, Photo: 杨军 (or the prefix alone)."""
+    return _("Photo") + ("／" if _language() == "zh" else ": ") + name
+
+
+def labelled(label: str) -> str:
+    """Return a label before its value in the reader's punctuation: 主办单位：, Organisers: ."""
+    return label + ("：" if _language() == "zh" else ": ")
+
+
 def photo_name(caption: str | None, event: str, number: int) -> str:
     """Return what a photo is called to someone who cannot see it: its caption, else event and number."""
     caption = (caption or "").strip()
@@ -109,4 +119,10 @@ def init_formats(app: Flask) -> None:
         "screen_settings": screen_settings,
     }
     app.jinja_env.filters.update(helpers)
-    app.jinja_env.globals.update(format_date=day, format_datetime=when, photo_name=photo_name)
+    app.jinja_env.globals.update(
+        format_date=day,
+        format_datetime=when,
+        photo_name=photo_name,
+        photo_by=photo_by,
+        labelled=labelled,
+    )

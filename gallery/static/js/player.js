@@ -96,7 +96,7 @@ function adopt(playlist) {
 function credit(slide) {
   const s = settings();
   const parts = [];
-  if (slide.photographer) parts.push(`图／${slide.photographer}`);
+  if (slide.photographer) parts.push(text.photoBy.replace("NAME", slide.photographer));
   if (s.show_event && slide.event) parts.push(slide.event);
   if (s.show_date && slide.date) parts.push(slide.date);
   return parts.join(" · ");
