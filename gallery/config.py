@@ -53,6 +53,8 @@ DEFAULTS: dict[str, Any] = {
     "PERMANENT_SESSION_LIFETIME": 12 * 3600,
     "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
     "BABEL_DEFAULT_LOCALE": "zh_CN",
+    # Times the server records (in UTC) are shown in this zone; a photo's time stays as taken.
+    "BABEL_DEFAULT_TIMEZONE": "Asia/Shanghai",
     # Babel reads zh_CN as zh_Hans_CN, which gettext finds under translations/zh.
     "BABEL_TRANSLATION_DIRECTORIES": str(Path(__file__).parent / "translations"),
 }

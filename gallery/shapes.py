@@ -13,20 +13,42 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from gallery.article.credits import names_as_written
 from gallery.catalog import CREDIT_ROLES, Event, Photo
 from gallery.media_store import MediaStore
+from gallery.text import clean_name, name_key, script, to_simplified
 
 
 def credit_line(event: Event) -> list[dict[str, Any]]:
-    """Return the event's credits in publication order: [{role, label, names}] (文：… 图：…)."""
+    """Return the event's credits in publication order: [{role, label, names}] (文：… 图：…).
+
+    The line is in one script: names as the article wrote them when it wrote them all in one (a
+    Traditional article keeps 馬秀清 and 楊軍); else each person by their catalogue name; and should
+    those mix too (馬秀清 beside 杨军), all in Simplified, the interface's script.
+    """
+    credits = list(event.credits)
+    if not credits:
+        return []
+    written = {name_key(n): clean_name(n) for n in names_as_written(event.article or "")}
+    shown = [written.get(c.person.name_key) for c in credits]
+    if not all(shown) or not _one_script(shown):
+        shown = [c.person.display_name for c in credits]
+        if not _one_script(shown):
+            shown = [to_simplified(name) for name in shown]
     names: dict[str, list[str]] = {}
-    for credit in event.credits:
-        names.setdefault(credit.role, []).append(credit.person.display_name)
+    for credit, name in zip(credits, shown, strict=True):
+        names.setdefault(credit.role, []).append(name)
     return [
         {"role": role, "label": CREDIT_ROLES[role], "names": names[role]}
         for role in CREDIT_ROLES
         if role in names
     ]
+
+
+def _one_script(names: list[str]) -> bool:
+    """Tell whether names are all Traditional or all Simplified (names the same in both go with any)."""
+    scripts = {script(name) for name in names} - {""}
+    return len(scripts) <= 1 and "mixed" not in scripts
 
 
 def event_info(event: Event) -> dict[str, Any]:

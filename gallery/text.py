@@ -48,6 +48,21 @@ def to_simplified(text: str) -> str:
     return _t2s().convert(text)
 
 
+@functools.cache
+def _s2t() -> opencc.OpenCC:
+    """Return the Simplified→Traditional converter, built on first use."""
+    return opencc.OpenCC("s2t")
+
+
+def script(text: str) -> str:
+    """Tell which script Chinese text is in: "traditional", "simplified", "mixed" or "" (either)."""
+    traditional = to_simplified(text) != text
+    simplified = _s2t().convert(text) != text
+    if traditional and simplified:
+        return "mixed"
+    return "traditional" if traditional else "simplified" if simplified else ""
+
+
 def fold(text: str) -> str:
     """Return the search key of ``text``: half-width, Simplified, pinyin garbling removed, lower case."""
     text = unicodedata.normalize("NFKC", text)

@@ -25,6 +25,7 @@ PARTS = {
     "people",
     "shapes",
     "workers",
+    "qr",
 }
 SERVICES = {
     "events",
@@ -44,6 +45,7 @@ ALLOWED = {
     "errors": set(),
     "config": set(),
     "text": BASE,
+    "qr": set(),
     "media_store": BASE,
     "images": BASE,
     "vips": BASE,
@@ -57,7 +59,7 @@ ALLOWED = {
     "ingest": BASE | {"images", "vips", "media_store", "metadata"},
     "workers": BASE | {"ingest"},
     "people": BASE | {"catalog", "text"},
-    "shapes": BASE | {"catalog", "media_store"},
+    "shapes": BASE | {"article", "catalog", "media_store", "text"},
     # Services use the parts, and a few use another service they are built with.
     **{service: BASE | PARTS for service in SERVICES},
     "photos": BASE | PARTS | {"derived"},
@@ -91,6 +93,7 @@ OWNERS = {
     "flask_wtf": {"views"},
     "flask_babel": {"views"},
     "waitress": {"cli"},
+    "segno": {"qr"},
 }
 
 

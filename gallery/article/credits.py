@@ -162,3 +162,17 @@ def _spaced_names(chars: list[str]) -> list[str]:
         return ["".join(chars)] if chars else []
     cut = 3 if len(chars) == 5 else 2
     return ["".join(chars[:cut]), *_spaced_names(chars[cut:])]
+
+
+#: A line that may hold a credit: short, with a colon, slash or bar (cheap to find before folding).
+_MAYBE_CREDIT = re.compile(r"^.{0,120}[:：/／|｜丨]")
+
+
+def names_as_written(text: str) -> list[str]:
+    """Return the names an article's credit lines give, as written there (楊軍 stays 楊軍)."""
+    found = Article()
+    for line in text.splitlines():
+        line = line.strip()
+        if line and _MAYBE_CREDIT.match(line) and is_credit_line(line):
+            read_credit_line(line, found)
+    return [name for names in found.credits.values() for name in names]

@@ -11,10 +11,11 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask, session
-from flask_babel import Babel, format_date, format_datetime
+from flask_babel import Babel
 from flask_wtf.csrf import CSRFProtect
 
 from gallery.views.access import SignedIn, account, archive, init_login, require
+from gallery.views.formats import init_formats
 from gallery.views.handlers import init_handlers
 from gallery.views.security import Throttle, load_secret_key, security_headers
 from gallery.views.urls import event_url, photo_url, thumb_url
@@ -79,9 +80,8 @@ def init_app(app: Flask) -> None:
         thumb_url=thumb_url,
         photo_url=photo_url,
         event_url=event_url,
-        format_date=format_date,
-        format_datetime=format_datetime,
     )
+    init_formats(app)  # dates, times and seconds as people read them
 
     @app.context_processor
     def globals_for_templates() -> dict[str, Any]:

@@ -11,6 +11,7 @@ from markupsafe import Markup, escape
 from gallery.errors import NotFound
 from gallery.views import SignedIn, account, archive, require, thumb_url
 from gallery.views.bulk import bar
+from gallery.views.formats import photo_by, photo_name
 from gallery.views.forms import split_keywords
 
 bp = Blueprint("browse", __name__)
@@ -55,12 +56,12 @@ def event(slug: str) -> Any:
     return render_template(
         "browse/event.html",
         event=shown,
-        cells=grid_cells(shown["photos"]),
+        cells=grid_cells(shown["photos"], shown["title"]),
         bulk=bar(account(), [p["id"] for p in shown["photos"]]),
     )
 
 
-def grid_cells(photos: list[dict[str, Any]]) -> Markup:
+def grid_cells(photos: list[dict[str, Any]], event_title: str = "") -> Markup:
     """Return the cells of a photo grid as HTML, each URL's parts built once for all photos.
 
     The markup of ``grid`` in browse/_macros.html, made here because at 1,000 photos the template's
@@ -70,12 +71,14 @@ def grid_cells(photos: list[dict[str, Any]]) -> Markup:
     thumb = thumb_url("@").split("@")
     display = thumb_url("@", "display").split("@")
     screen = thumb_url("@", "screen").split("@")
-    credit = _("Photo") + "／"
+    credit = photo_by()
     cells = []
-    for p in photos:
+    for n, p in enumerate(photos, 1):
         t, d = f"{thumb[0]}{p['sha256']}{thumb[1]}", f"{display[0]}{p['sha256']}{display[1]}"
         s = f"{screen[0]}{p['sha256']}{screen[1]}"
         caption = escape(p["caption"])
+        # What the cell is called without sight of it: its caption, else event and number.
+        name = escape(photo_name(p["caption"], p.get("event_title", event_title), n))
         by = escape(credit + p["photographer"]) if p["photographer"] else ""
         w, h = int(p["width"]), int(p["height"])
         cells.append(
@@ -83,7 +86,7 @@ def grid_cells(photos: list[dict[str, Any]]) -> Markup:
             f' data-w="{w}" data-h="{h}"'
             f' data-display="{d}" data-screen="{s}" data-caption="{caption}" data-credit="{by}">'
             f'<img src="{t}" srcset="{t} 320w, {d} 1280w" sizes="(max-width: 640px) 50vw, 320px"'
-            f' width="{w}" height="{h}" loading="lazy" alt="{caption}"></a>'
+            f' width="{w}" height="{h}" loading="lazy" alt="{name}"></a>'
         )
     return Markup("\n".join(cells))
 

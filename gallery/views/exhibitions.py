@@ -16,9 +16,12 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from markupsafe import Markup
 
+from gallery import qr
 from gallery.errors import InvalidInput, NotFound
 from gallery.views import account, archive, require
+from gallery.views.formats import day
 from gallery.views.media import send_derivative
 
 bp = Blueprint("exhibitions", __name__)
@@ -50,6 +53,10 @@ def _editor(slug: str, new_link: str | None = None, status: int = 200) -> Any:
             show=gallery.exhibitions.get(slug),
             events=gallery.browse.event_choices(),
             new_link=new_link,
+            # The same link as a QR code, to open it on a screen's browser with a phone's camera.
+            new_link_qr=Markup(qr.svg(new_link, _("QR code of the display link")))
+            if new_link
+            else None,
         ),
         status,
     )
@@ -199,6 +206,8 @@ def preview_image(slug: str, size: str, sha256: str) -> Any:
 def _playlist_answer(playlist: dict[str, Any]) -> Any:
     """Answer a playlist with its version as ETag: 304 when the screen has it already."""
     etag = playlist["version"]
+    # The overlay's date as people read it (2024年11月1日); the version stays that of the content.
+    playlist = {**playlist, "slides": [{**s, "date": day(s["date"])} for s in playlist["slides"]]}
     if request.if_none_match.contains(etag):
         response = current_app.response_class(status=304)
     else:

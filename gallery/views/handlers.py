@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from gallery.errors import GalleryError
+from gallery.errors import GalleryError, RejectedFile
 from gallery.views.access import wants_json
 
 
@@ -26,6 +26,14 @@ def init_handlers(app: Flask) -> None:
     @app.errorhandler(GalleryError)
     def gallery_error(error: GalleryError) -> Any:
         return error_answer(error.status, str(error))
+
+    @app.errorhandler(RejectedFile)
+    def refused(error: RejectedFile) -> Any:
+        # The reason in the reader's language, by its code; the decoder's English words stay out of
+        # a Chinese sentence (scripts get them as the import answer's "detail").
+        from gallery.views.api import reason  # the reasons live with the API, which imports us
+
+        return error_answer(error.status, reason(error.code) or "")
 
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError) -> Any:

@@ -13,7 +13,7 @@ from gallery.archive import Archive
 from tests.browser.conftest import sign_in
 from tests.imagegen import photo
 
-CREDIT = "图／杨军 · 检验科学术交流 · 2024-11-01"
+CREDIT = "图／杨军 · 检验科学术交流 · 2024年11月1日"
 
 
 class OneRequestPerConnection(WSGIRequestHandler):
@@ -164,8 +164,8 @@ def test_reordering_in_the_editor_reaches_a_running_display(
     editor = context.new_page()
     sign_in(editor, server.url, "editor")
     editor.goto(f"{server.url}/exhibitions/{slug}")
-    editor.locator(f"#p{ids[2]} button[value=down]").click()  # 3,1,2 → 1,3,2
-    editor.wait_for_load_state()
+    with editor.expect_response(f"**/exhibitions/{slug}/order"):
+        editor.locator(f"#p{ids[2]} button[value=down]").click()  # 3,1,2 → 1,3,2
     items = [i["photo_id"] for i in archive.exhibitions.get(slug)["items"]]
     assert items == [ids[0], ids[2], ids[1]]
     new_order = keys(archive, slug)
@@ -304,9 +304,9 @@ def test_a_screen_restarted_while_the_server_is_down_starts_again(
     slug, _ids = show
     token = archive.exhibitions.create_link(slug, "大厅")
     page.goto(f"{server.url}/display/{token}")
-    page.wait_for_function(
-        "async () => (await navigator.serviceWorker.ready) && !!navigator.serviceWorker.controller"
-    )
+    # (A function given to wait_for_function must answer, not promise: a Promise is always truthy.)
+    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    page.wait_for_function("() => !!navigator.serviceWorker.controller")
     page.reload()  # now every request of the page goes through the worker, and is kept
     record(page)
     page.wait_for_function("() => window.seen.length >= 4")
@@ -317,3 +317,146 @@ def test_a_screen_restarted_while_the_server_is_down_starts_again(
     assert page.evaluate("window.broken") == 0
     assert set(seen(page)) == set(keys(archive, slug))
     server.start()
+
+
+@pytest.mark.parametrize(
+    "viewport",
+    [{"width": 390, "height": 844}, {"width": 1920, "height": 1080}],
+    ids=["phone", "tv"],
+)
+def test_a_screen_opened_once_plays_the_whole_exhibition_after_a_restart_offline(
+    browser, server: Server, archive: Archive, event: str, tmp_path: Path, viewport, output_path
+) -> None:
+    files = [
+        photo(tmp_path / f"w{n}.jpg", size=(480, 320 + 8 * n), seed=100 + n) for n in range(20)
+    ]
+    ids = [r.photo_id for r in archive.imports.import_files(files, event, photographer="杨军")]
+    slug = archive.exhibitions.create("二十张", "", "")
+    archive.exhibitions.add_photos(slug, ids)
+    archive.exhibitions.update(slug, settings={"seconds": 3600, "title_slide": False})
+    token = archive.exhibitions.create_link(slug, "大厅")
+    context = browser.new_context(viewport=viewport)
+    page = context.new_page()
+    page.goto(f"{server.url}/display/{token}")  # opened once, never reloaded while online
+    expect(page.locator(".slide.shown img")).to_be_visible()
+    # The worker says when it has every image of the playlist; only the first one was ever shown.
+    expect(page.locator("#player")).to_have_attribute("data-kept", "20/20", timeout=30_000)
+    assert page.evaluate("Number(document.getElementById('player').dataset.shown)") == 1
+
+    server.stop()
+    page.reload()  # the screen's computer restarts; the server is down
+    expect(page.locator(".slide.shown img")).to_be_visible()
+    record(page)
+    page.evaluate(
+        "async () => { for (let i = 0; i < 20; i++) await window.galleryPlayer.advance(1); }"
+    )
+    shown = seen(page)
+    assert set(shown) == set(keys(archive, slug)), f"{len(set(shown))} of 20 played"
+    assert page.evaluate("window.broken") == 0
+    name = "phone" if viewport["width"] < 600 else "tv"
+    page.screenshot(path=str(Path(output_path) / f"display-offline-{name}.png"))
+    server.start()
+    context.close()
+
+
+def order_on_screen(page: Page) -> list[int]:
+    """Return the photo ids of the editor's list, top to bottom."""
+    return [
+        int(i)
+        for i in page.locator("#items li").evaluate_all("els => els.map(e => e.dataset.photo)")
+    ]
+
+
+def test_arrows_reorder_without_reloading(
+    page: Page, server: Server, archive: Archive, users, show
+) -> None:
+    slug, ids = show  # arranged 3, 1, 2
+    sign_in(page, server.url, "editor")
+    page.goto(f"{server.url}/exhibitions/{slug}")
+    page.evaluate("window.sameDocument = true")
+    down = page.locator(f"#p{ids[2]} button[value=down]")
+    with page.expect_response(f"**/exhibitions/{slug}/order") as answer:
+        down.click()
+    assert answer.value.ok
+    assert order_on_screen(page) == [ids[0], ids[2], ids[1]]
+    expect(down).to_be_focused()  # the next press moves it again
+    with page.expect_response(f"**/exhibitions/{slug}/order"):
+        page.keyboard.press("Enter")
+    assert order_on_screen(page) == [ids[0], ids[1], ids[2]]
+    expect(page.locator(f"#p{ids[2]} button[value=down]")).to_be_disabled()
+    expect(page.locator(f"#p{ids[0]} button[value=up]")).to_be_disabled()
+    expect(page.locator(f"#p{ids[2]} button[value=up]")).to_be_focused()
+    expect(page.locator("#order-state")).to_have_text("顺序已保存。")
+    assert [i["photo_id"] for i in archive.exhibitions.get(slug)["items"]] == [
+        ids[0],
+        ids[1],
+        ids[2],
+    ]
+    assert page.evaluate("window.sameDocument") is True  # no reload
+
+
+def test_a_finger_on_the_handle_reorders_on_a_phone(
+    browser, server: Server, archive: Archive, users, show, output_path
+) -> None:
+    slug, ids = show  # arranged 3, 1, 2
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844},
+        has_touch=True,
+        is_mobile=True,
+        device_scale_factor=2,
+    )
+    page = context.new_page()
+    sign_in(page, server.url, "editor")
+    page.goto(f"{server.url}/exhibitions/{slug}")
+    page.evaluate("window.sameDocument = true")
+    handle = page.locator(f"#p{ids[2]} .handle").bounding_box()
+    target = page.locator(f"#p{ids[1]}").bounding_box()  # the last one: drop in its lower half
+    start = (handle["x"] + handle["width"] / 2, handle["y"] + handle["height"] / 2)
+    end = (start[0], target["y"] + target["height"] * 0.8)
+    cdp = context.new_cdp_session(page)
+
+    def touch(kind: str, x: float, y: float) -> None:
+        points = [] if kind == "touchEnd" else [{"x": x, "y": y, "id": 1}]
+        cdp.send("Input.dispatchTouchEvent", {"type": kind, "touchPoints": points})
+
+    with page.expect_response(f"**/exhibitions/{slug}/order") as answer:
+        touch("touchStart", *start)
+        for step in range(1, 11):
+            touch("touchMove", start[0], start[1] + (end[1] - start[1]) * step / 10)
+        touch("touchEnd", *end)
+    assert answer.value.ok
+    assert order_on_screen(page) == [ids[0], ids[1], ids[2]]
+    assert [i["photo_id"] for i in archive.exhibitions.get(slug)["items"]] == [
+        ids[0],
+        ids[1],
+        ids[2],
+    ]
+    assert page.evaluate("window.sameDocument") is True
+    assert page.evaluate("window.scrollX") == 0  # the page itself did not move sideways
+    page.screenshot(path=str(Path(output_path) / "exhibition-editor-phone.png"), full_page=True)
+    context.close()
+
+
+def test_a_new_display_link_can_be_copied_and_scanned(
+    browser, server: Server, archive: Archive, users, show, output_path
+) -> None:
+    slug, _ids = show
+    context = browser.new_context(permissions=["clipboard-read", "clipboard-write"])
+    page = context.new_page()
+    sign_in(page, server.url, "editor")
+    page.goto(f"{server.url}/exhibitions/{slug}")
+    page.fill("input[name=name]", "大厅")
+    page.click("text=创建展示链接")
+    link = page.locator("#new-link").input_value()
+    assert link.startswith(f"{server.url}/display/")
+    page.click("button.copy")
+    expect(page.locator(".copy-state")).to_have_text("已复制")
+    assert page.evaluate("navigator.clipboard.readText()") == link
+    qr = page.locator("figure.qr-code svg")
+    expect(qr).to_be_visible()
+    box = qr.bounding_box()
+    assert (
+        box["width"] >= 150 and abs(box["width"] - box["height"]) < 1
+    )  # big enough to scan, square
+    page.screenshot(path=str(Path(output_path) / "exhibition-new-link.png"), full_page=True)
+    context.close()

@@ -96,7 +96,7 @@ function adopt(playlist) {
 function credit(slide) {
   const s = settings();
   const parts = [];
-  if (slide.photographer) parts.push(`图／${slide.photographer}`);
+  if (slide.photographer) parts.push(text.photoBy.replace("NAME", slide.photographer));
   if (s.show_event && slide.event) parts.push(slide.event);
   if (s.show_date && slide.date) parts.push(slide.date);
   return parts.join(" · ");
@@ -214,6 +214,7 @@ async function poll() {
     if (response.status === 200) {
       const playlist = await response.json();
       state.etag = response.headers.get("ETag") ?? "";
+      keepOffline(playlist);
       if (!state.playlist) {
         adopt(playlist);
         advance(1);
@@ -284,8 +285,30 @@ stayAwake();
 
 // A screen restarted while the server is down starts again from what it had (display links only:
 // service workers need HTTPS or localhost, so elsewhere the screen relies on the above alone).
-if (root.dataset.worker && "serviceWorker" in navigator) {
-  navigator.serviceWorker.register(root.dataset.worker).catch(() => {});
+const worker = root.dataset.worker && "serviceWorker" in navigator ? navigator.serviceWorker : null;
+
+/** Ask the worker to keep the page, its parts, the playlist and all its images, from the first load. */
+function keepOffline(playlist) {
+  if (!worker) return;
+  const absolute = (url) => new URL(url, location.href).href;
+  const parts = [...document.querySelectorAll("link[rel=stylesheet], script[src]")];
+  worker.ready.then((registration) =>
+    registration.active?.postMessage({
+      type: "keep",
+      parts: [location.href, ...parts.map((element) => element.href || element.src)],
+      playlist: absolute(root.dataset.playlist),
+      images: playlist.slides.map((slide) => absolute(imageUrl(slide))),
+    }),
+  );
+}
+
+if (worker) {
+  worker.addEventListener("message", (event) => {
+    // How much of the exhibition would play offline: "kept/of" images.
+    if (event.data?.type === "kept") root.dataset.kept = `${event.data.images}/${event.data.of}`;
+  });
+  worker.startMessages();
+  worker.register(root.dataset.worker).catch(() => {});
 }
 
 // For tests and the curious: the player's state and its step function.

@@ -119,7 +119,7 @@ function send(item) {
   item.state = "sending";
   item.row.className = "file sending";
   if (item.file.size > limit) {
-    finish(item, "failed", `${msg.failed}: ${msg.tooBig}`);
+    finish(item, "failed", `${msg.failedBecause}${msg.tooBig}`);
     return;
   }
   const form = new FormData();
@@ -138,9 +138,9 @@ function send(item) {
     const data = xhr.response ?? {};
     if (data.status === "imported") finish(item, "imported", msg.imported, data.photo);
     else if (data.status === "duplicate") finish(item, "duplicate", msg.duplicate, data.photo);
-    else finish(item, "failed", `${msg.failed}: ${data.error ?? xhr.statusText}`);
+    else finish(item, "failed", `${msg.failedBecause}${data.error ?? xhr.statusText}`);
   });
-  xhr.addEventListener("error", () => finish(item, "failed", `${msg.failed}: ${msg.network}`));
+  xhr.addEventListener("error", () => finish(item, "failed", `${msg.failedBecause}${msg.network}`));
   xhr.send(form);
 }
 
