@@ -26,6 +26,8 @@ DEFAULTS: dict[str, Any] = {
     # Long edge in pixels of each named derivative, largest first is not required.
     "DERIVATIVE_SIZES": "thumb:320,display:1280,screen:2560",
     "IMPORT_JOBS": 1,
+    # Text limits over those of gallery/limits.py, as "caption:2000,keywords:100"; empty: the defaults.
+    "TEXT_LIMITS": "",
     # A search synonym table; empty means the one shipped in gallery/synonyms.txt.
     "SYNONYMS": "",
     # Signs session cookies; empty means a random key kept in <MEDIA_DIR>/secret_key.

@@ -11,6 +11,7 @@ from gallery.catalog import queries as q
 from gallery.catalog.models import utcnow
 from gallery.derived import Derivatives
 from gallery.errors import NotFound
+from gallery.limits import Limits
 from gallery.people import person_for_name
 
 
@@ -26,8 +27,15 @@ def _require_photo(session: Any, photo_id: int, *, trashed: bool = False) -> Pho
 class Photos:
     """Edits, deletions and restorations of photos; each one leaves a :class:`Change` row."""
 
-    def __init__(self, catalog: Catalog, derivatives: Derivatives, trash_days: int) -> None:
+    def __init__(
+        self,
+        catalog: Catalog,
+        derivatives: Derivatives,
+        trash_days: int,
+        limits: Limits | None = None,
+    ) -> None:
         self.catalog = catalog
+        self.limits = limits or Limits()
         self.derivatives = derivatives
         self.trash_days = trash_days
 
@@ -41,14 +49,25 @@ class Photos:
         photographer: str | None = None,
         event: str | None = None,
     ) -> None:
-        """Change a photo's caption, keywords, photographer or event, recording before and after."""
+        """Change a photo's caption, keywords, photographer or event, recording before and after.
+
+        A text longer than its limit is refused (InvalidInput naming the field), never cut.
+        """
+        if caption is not None:
+            caption = self.limits.check("caption", caption.strip())
+        if keywords is not None:
+            keywords = self.limits.check_keywords(
+                "keywords", dict.fromkeys(k.strip() for k in keywords if k.strip())
+            )
+        if photographer is not None:
+            photographer = self.limits.check("photographer", photographer.strip(), "name")
         with self.catalog.transaction() as session:
             photo = _require_photo(session, photo_id)
             before = _editable(photo)
             if caption is not None:
-                photo.caption = caption.strip()
+                photo.caption = caption
             if keywords is not None:
-                photo.keywords = list(dict.fromkeys(k.strip() for k in keywords if k.strip()))
+                photo.keywords = list(keywords)
             if photographer is not None:
                 named = photographer.strip()
                 photo.photographer = person_for_name(session, named) if named else None

@@ -25,6 +25,7 @@ PARTS = {
     "people",
     "shapes",
     "workers",
+    "limits",
 }
 SERVICES = {
     "events",
@@ -58,6 +59,7 @@ ALLOWED = {
     "workers": BASE | {"ingest"},
     "people": BASE | {"catalog", "text"},
     "shapes": BASE | {"catalog", "media_store"},
+    "limits": BASE,
     # Services use the parts, and a few use another service they are built with.
     **{service: BASE | PARTS for service in SERVICES},
     "photos": BASE | PARTS | {"derived"},

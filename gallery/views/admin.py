@@ -10,9 +10,10 @@ from flask_login import login_user
 
 from gallery.accounts import USER_ROLES
 from gallery.article import Article, parse_article, split_names
-from gallery.errors import GalleryError, InvalidInput
+from gallery.errors import GalleryError, InvalidInput, TooLong
 from gallery.events import CREDIT_ROLES, parse_date
 from gallery.views import SignedIn, account, archive, require
+from gallery.views.handlers import too_long
 
 bp = Blueprint("admin", __name__)
 
@@ -144,7 +145,7 @@ def import_article() -> Any:
         article = _corrected(form)
         event = archive().events.add_from_article(article, slug=form.get("slug") or None)
     except GalleryError as exc:
-        flash(str(exc), "error")
+        flash(too_long(exc) if isinstance(exc, TooLong) else str(exc), "error")
         return render_template("admin/article.html", article=_safe(form), text=form["text"]), 400
     flash(_("Event created from the article."), "ok")
     return redirect(url_for("browse.event", slug=event.slug))
