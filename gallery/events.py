@@ -99,9 +99,9 @@ class Events:
         check("place", place.strip())
         for organiser in organisers:
             check("organisers", organiser.strip(), "name")
-        check("description", description.strip(), "text")
         self.limits.check_keywords("keywords", [k.strip() for k in keywords if k.strip()])
         check("article", article.strip())
+        check("description", description.strip(), "article")  # the article's body, as a rule
 
     def add_from_article(
         self,
