@@ -67,3 +67,34 @@ def test_press_pack_download(client, archive, photos) -> None:
     with zipfile.ZipFile(io.BytesIO(answer.data)) as pack:
         assert sorted(pack.namelist()) == ["2024-11-01-01.jpg", "2024-11-01-02.jpg", "captions.txt"]
     assert not list((archive.store.root / "tmp").iterdir())
+
+
+def test_an_original_downloads_with_the_extension_of_its_content(app, archive, event, users):
+    from tests.imagegen import encode, upright
+
+    client = app.test_client()
+    token = login(client, "editor")
+    for sent, content, expected in (
+        ("invoice.html", encode(upright()), "invoice.jpg"),
+        ("照片.jpg", encode(upright((64, 48)), "PNG"), "照片.png"),
+        ("noext", encode(upright(), quality=50), "noext.jpg"),
+    ):
+        answer = client.post(
+            "/api/v1/photos",
+            data={"event": event, "file": (io.BytesIO(content), sent)},
+            headers={"X-CSRFToken": token},
+        )
+        assert answer.status_code == 201, answer.json
+        download = client.get(f"/photos/{answer.json['photo_id']}/original")
+        disposition = download.headers["Content-Disposition"]
+        assert download.data == content
+        assert disposition.startswith("attachment;") and ".html" not in disposition
+        assert expected in disposition or f"filename*=UTF-8''{_quote(expected)}" in disposition
+        assert download.mimetype == "application/octet-stream"
+
+
+def _quote(name: str) -> str:
+    """Return a file name as RFC 5987 puts it in a header."""
+    from urllib.parse import quote
+
+    return quote(name)
