@@ -39,6 +39,8 @@ DEFAULTS: dict[str, Any] = {
     # Failed sign-ins allowed per user name and address within LOGIN_WINDOW seconds.
     "LOGIN_ATTEMPTS": 5,
     "LOGIN_WINDOW": 600,
+    # How many (address, user name) pairs the sign-in throttle remembers; the stalest go first.
+    "LOGIN_KEYS": 10_000,
     # Days a deleted photo stays restorable in the trash.
     "TRASH_DAYS": 30,
     # The archives office (DA/T 50-2014): the fonds number (全宗号) the archives gave, how 档号 and

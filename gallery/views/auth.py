@@ -42,11 +42,10 @@ def login() -> Any:
     key = f"{request.remote_addr}|{username.casefold()}"
     config = current_app.config
     throttle = current_app.extensions["login_throttle"]
-    if throttle.blocked(key, int(config["LOGIN_ATTEMPTS"]), float(config["LOGIN_WINDOW"])):
+    if not throttle.attempt(key, int(config["LOGIN_ATTEMPTS"]), float(config["LOGIN_WINDOW"])):
         abort(429)
     found = archive().accounts.authenticate(username, request.form.get("password", ""))
     if found is None:
-        throttle.fail(key)
         flash(_("Wrong user name or password."), "error")
         return render_template("auth/login.html", next=request.form.get("next", "")), 401
     throttle.clear(key)
