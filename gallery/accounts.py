@@ -7,6 +7,7 @@ import datetime as dt
 import hashlib
 import re
 import secrets
+from typing import Any
 
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -45,6 +46,9 @@ class Account:
     username: str
     role: str
     person: str | None
+    disabled: bool = False
+    # The version of the user's sessions: a session begun under an older one no longer works.
+    session_version: int = 0
 
     def can(self, permission: str) -> bool:
         """Tell whether this user's role grants ``permission``."""
@@ -54,7 +58,12 @@ class Account:
 def _account(user: User) -> Account:
     """Return the view of a user row."""
     return Account(
-        user.id, user.username, user.role, user.person.display_name if user.person else None
+        user.id,
+        user.username,
+        user.role,
+        user.person.display_name if user.person else None,
+        disabled=user.disabled_at is not None,
+        session_version=user.session_version,
     )
 
 
@@ -112,7 +121,7 @@ class Accounts:
             user = q.user_by_name(session, username.strip())
             stored = user.password_hash if user and user.password_hash else _DUMMY_HASH
             if check_password_hash(stored, password) and user and user.password_hash:
-                return _account(user)
+                return None if user.disabled_at is not None else _account(user)
             return None
 
     def get(self, user_id: int) -> Account | None:
@@ -121,17 +130,59 @@ class Accounts:
             user = session.get(User, user_id)
             return _account(user) if user else None
 
+    def for_session(self, user_id: int, version: int) -> Account | None:
+        """Return the account a session belongs to, or None when that session has been ended.
+
+        It has been ended when the user is gone or disabled, or when their session version moved
+        on (a new password, signing out, "sign out everywhere").
+        """
+        with self.catalog.reading() as session:
+            user = session.get(User, user_id)
+            if user is None or user.disabled_at is not None or user.session_version != version:
+                return None
+            return _account(user)
+
+    def for_session_of(self, username: str) -> Account:
+        """Return a user's account as a new session of theirs would begin."""
+        with self.catalog.reading() as session:
+            return _account(self._require(session, username))
+
     def all(self) -> list[Account]:
         """Return every account, by name."""
         with self.catalog.reading() as session:
             return [_account(u) for u in q.users(session)]
 
     def set_password(self, username: str, password: str) -> None:
-        """Replace a user's password."""
+        """Replace a user's password; every session begun with the old one ends."""
         self._check_password(password)
         with self.catalog.transaction() as session:
             user = self._require(session, username)
             user.password_hash = generate_password_hash(password, "scrypt")
+            user.session_version += 1
+
+    def end_sessions(self, username: str) -> None:
+        """Sign a user out everywhere: every session they have stops working at once."""
+        with self.catalog.transaction() as session:
+            self._require(session, username).session_version += 1
+
+    def set_disabled(self, username: str, disabled: bool) -> None:
+        """Disable a user (no sign-in; their sessions and tokens stop at once) or enable them again."""
+        with self.catalog.transaction() as session:
+            user = self._require(session, username)
+            if disabled and user.disabled_at is None:
+                user.disabled_at = utcnow()
+                user.session_version += 1
+            elif not disabled:
+                user.disabled_at = None
+
+    def delete(self, username: str) -> None:
+        """Delete a user and their tokens; their photos stay, with no uploader."""
+        with self.catalog.transaction() as session:
+            user = self._require(session, username)
+            q.forget_uploader(session, user.id)
+            for token in q.tokens(session, user.id):
+                session.delete(token)
+            session.delete(user)
 
     def set_role(self, username: str, role: str) -> None:
         """Change a user's role."""
@@ -155,11 +206,37 @@ class Accounts:
             session.add(ApiToken(user=user, name=name.strip()[:100], token_hash=_token_hash(token)))
         return token
 
+    def tokens(self, username: str | None = None) -> list[dict[str, Any]]:
+        """Return the API tokens (of one user, or everyone's), newest first, revoked ones too."""
+        with self.catalog.reading() as session:
+            user_id = self._require(session, username).id if username else None
+            return [
+                {
+                    "id": t.id,
+                    "user": t.user.username,
+                    "name": t.name,
+                    "created_at": t.created_at,
+                    "last_used_at": t.last_used_at,
+                    "revoked_at": t.revoked_at,
+                }
+                for t in q.tokens(session, user_id)
+            ]
+
+    def revoke_token(self, token_id: int) -> str:
+        """Stop an API token at once; return whose it was."""
+        with self.catalog.transaction() as session:
+            row = session.get(ApiToken, token_id)
+            if row is None:
+                raise NotFound(f"no API token with id {token_id}")
+            if row.revoked_at is None:
+                row.revoked_at = utcnow()
+            return row.user.username
+
     def for_token(self, token: str) -> Account | None:
-        """Return the account an API token belongs to, or None."""
+        """Return the account a live API token belongs to, or None (revoked, user disabled)."""
         with self.catalog.transaction() as session:
             row = q.token_by_hash(session, _token_hash(token))
-            if row is None:
+            if row is None or row.revoked_at is not None or row.user.disabled_at is not None:
                 return None
             now = utcnow()
             if row.last_used_at is None or now - row.last_used_at > SEEN_EVERY:

@@ -34,6 +34,7 @@ from gallery.exhibitions import Exhibitions
 from gallery.exports import Exports
 from gallery.importer import Importer
 from gallery.indexing import Indexer
+from gallery.limits import Limits, parse_limits
 from gallery.media_check import MediaCheck
 from gallery.media_store import MediaStore
 from gallery.photos import Photos
@@ -48,6 +49,7 @@ class Archive:
         self.config = config
         sizes: dict[str, int] = dict(config["DERIVATIVE_SIZES"])
         max_pixels, quality = int(config["MAX_PIXELS"]), int(config["JPEG_QUALITY"])
+        limits = Limits(parse_limits(config.get("TEXT_LIMITS") or ""))
         self.store = store = MediaStore(config["MEDIA_DIR"])
         self.catalog = catalog = Catalog(config["DATABASE_URL"])
         synonyms = Path(config["SYNONYMS"]) if config.get("SYNONYMS") else None
@@ -55,13 +57,13 @@ class Archive:
         catalog.after_commit(self.search.sync)
         self.derivatives = Derivatives(catalog, store, sizes, max_pixels, quality)
         self.media = MediaCheck(catalog, store, self.derivatives)
-        self.events = Events(catalog)
+        self.events = Events(catalog, limits)
         self.imports = Importer(
-            catalog, store, sizes, max_pixels, quality, int(config["DECODE_BUDGET"])
+            catalog, store, sizes, max_pixels, quality, int(config["DECODE_BUDGET"]), limits
         )
-        self.photos = Photos(catalog, self.derivatives, int(config["TRASH_DAYS"]))
+        self.photos = Photos(catalog, self.derivatives, int(config["TRASH_DAYS"]), limits)
         self.browse = Browser(catalog)
-        self.exhibitions = Exhibitions(catalog)
+        self.exhibitions = Exhibitions(catalog, limits)
         self.accounts = Accounts(catalog)
         self.exports = Exports(catalog, store, sizes, self.derivatives)
         rules = CodeRules(

@@ -26,6 +26,8 @@ DEFAULTS: dict[str, Any] = {
     # Long edge in pixels of each named derivative, largest first is not required.
     "DERIVATIVE_SIZES": "thumb:320,display:1280,screen:2560",
     "IMPORT_JOBS": 1,
+    # Text limits over those of gallery/limits.py, as "caption:2000,keywords:100"; empty: the defaults.
+    "TEXT_LIMITS": "",
     # A search synonym table; empty means the one shipped in gallery/synonyms.txt.
     "SYNONYMS": "",
     # Signs session cookies; empty means a random key kept in <MEDIA_DIR>/secret_key.
@@ -37,6 +39,8 @@ DEFAULTS: dict[str, Any] = {
     # Failed sign-ins allowed per user name and address within LOGIN_WINDOW seconds.
     "LOGIN_ATTEMPTS": 5,
     "LOGIN_WINDOW": 600,
+    # How many (address, user name) pairs the sign-in throttle remembers; the stalest go first.
+    "LOGIN_KEYS": 10_000,
     # Days a deleted photo stays restorable in the trash.
     "TRASH_DAYS": 30,
     # The archives office (DA/T 50-2014): the fonds number (全宗号) the archives gave, how 档号 and

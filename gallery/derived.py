@@ -44,6 +44,19 @@ class Derivatives:
                 on_photo(photo_id, error)
         return len(originals) - len(failures), failures
 
+    def visible(self, sha256: str, size: str, *, trashed: bool = False) -> tuple[Path, bool]:
+        """Return a photo's derivative and whether the photo is in the trash.
+
+        Only a photo the catalogue holds is served: NotFound for a hash no row names (a file a dead
+        import left, a purged photo), and for a trashed photo unless ``trashed`` allows it.
+        """
+        with self.catalog.reading() as session:
+            photo = q.photo_by_sha(session, sha256)
+            in_trash = photo is not None and photo.deleted_at is not None
+            if photo is None or (in_trash and not trashed):
+                raise NotFound(f"no photo {sha256}")
+        return self.path(sha256, size), in_trash
+
     def path(self, sha256: str, size: str) -> Path:
         """Return the path of a photo's derivative, regenerating it when it is missing."""
         if size not in self.sizes:

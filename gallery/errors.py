@@ -10,9 +10,16 @@ class GalleryError(Exception):
 
 
 class InvalidInput(GalleryError):
-    """Raised when a request or command names something malformed (a bad date, an unknown role)."""
+    """Raised when a request or command names something malformed (a bad date, an unknown role).
+
+    ``field`` names the input at fault when there is one (``caption``), for forms and scripts.
+    """
 
     status = 400
+
+    def __init__(self, message: str = "", field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 class Forbidden(GalleryError):
@@ -31,6 +38,23 @@ class Gone(GalleryError):
     """Raised when a link existed but no longer works: it expired or was revoked."""
 
     status = 410
+
+
+class TooLong(InvalidInput):
+    """Raised when a text (or a list of keywords) is longer than its limit (gallery.limits).
+
+    ``limit`` is the most allowed, ``unit`` what is counted: ``"characters"`` or ``"keywords"``.
+    """
+
+    def __init__(self, field: str, limit: int, count: int, unit: str = "characters") -> None:
+        super().__init__(f"{field}: at most {limit} {unit} (this one has {count})", field=field)
+        self.limit, self.count, self.unit = limit, count, unit
+
+
+class DiskFull(GalleryError):
+    """Raised when the archive's disk has no room left for a file being written."""
+
+    status = 507
 
 
 class Conflict(GalleryError):

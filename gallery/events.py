@@ -12,6 +12,7 @@ from gallery.article import Article
 from gallery.catalog import CREDIT_ROLES, Catalog, Change, Credit, Event, EventSlug, RecordGroup
 from gallery.catalog import queries as q
 from gallery.errors import Conflict, InvalidInput
+from gallery.limits import Limits
 from gallery.people import person_for_name
 from gallery.shapes import event_record
 
@@ -45,8 +46,9 @@ def check_slug(slug: str) -> str:
 class Events:
     """The events of the archive and who is credited for each."""
 
-    def __init__(self, catalog: Catalog) -> None:
+    def __init__(self, catalog: Catalog, limits: Limits | None = None) -> None:
         self.catalog = catalog
+        self.limits = limits or Limits()
 
     def add(
         self,
@@ -67,7 +69,8 @@ class Events:
         """Create an event and return it; ``slug`` defaults to its date and the title's Latin words."""
         title = " ".join(title.split())
         if not title:
-            raise InvalidInput("an event needs a title")
+            raise InvalidInput("an event needs a title", field="title")
+        self._check(title, kind, place, organisers, description, keywords, article)
         if end_date and end_date < start_date:
             raise InvalidInput(f"the event ends ({end_date}) before it starts ({start_date})")
         if slug is not None:
@@ -94,6 +97,27 @@ class Events:
             session.flush()
             _set_credits(session, event, credits or {})
         return event
+
+    def _check(
+        self,
+        title: str,
+        kind: str,
+        place: str,
+        organisers: Sequence[str],
+        description: str,
+        keywords: Sequence[str],
+        article: str,
+    ) -> None:
+        """Refuse a text longer than its limit, naming the field."""
+        check = self.limits.check
+        check("title", title)
+        check("kind", kind.strip(), "name")
+        check("place", place.strip())
+        for organiser in organisers:
+            check("organisers", organiser.strip(), "name")
+        self.limits.check_keywords("keywords", [k.strip() for k in keywords if k.strip()])
+        check("article", article.strip())
+        check("description", description.strip(), "article")  # the article's body, as a rule
 
     def add_from_article(
         self,

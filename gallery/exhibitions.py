@@ -18,6 +18,7 @@ from gallery.catalog import Catalog, Change, DisplayLink, Exhibition, Exhibition
 from gallery.catalog import queries as q
 from gallery.catalog.models import utcnow
 from gallery.errors import Conflict, InvalidInput, NotFound
+from gallery.limits import Limits
 
 #: Every player setting with its default. A display link overrides any of them for its screen.
 DEFAULT_SETTINGS: dict[str, Any] = {
@@ -92,8 +93,9 @@ def _token_hash(token: str) -> str:
 class Exhibitions:
     """Curating exhibitions and serving their playlists to display screens."""
 
-    def __init__(self, catalog: Catalog) -> None:
+    def __init__(self, catalog: Catalog, limits: Limits | None = None) -> None:
         self.catalog = catalog
+        self.limits = limits or Limits()
 
     # ------------------------------------------------------------------------------- curating
 
@@ -101,7 +103,9 @@ class Exhibitions:
         """Create an exhibition and return its slug."""
         title = " ".join(title.split())
         if not title:
-            raise InvalidInput("an exhibition needs a title")
+            raise InvalidInput("an exhibition needs a title", field="title")
+        self.limits.check("title", title)
+        self.limits.check("introduction", introduction.strip(), "text")
         with self.catalog.transaction() as session:
             words = "-".join(re.findall(r"[a-z0-9]+", title.lower()))[:60].strip("-")
             base = words or "exhibition"
@@ -136,9 +140,11 @@ class Exhibitions:
             if title is not None:
                 if not title.strip():
                     raise InvalidInput("an exhibition needs a title")
-                exhibition.title = " ".join(title.split())
+                exhibition.title = self.limits.check("title", " ".join(title.split()))
             if introduction is not None:
-                exhibition.introduction = introduction.strip()
+                exhibition.introduction = self.limits.check(
+                    "introduction", introduction.strip(), "text"
+                )
             if dates_shown is not None:
                 exhibition.dates_shown = dates_shown.strip()
             if settings is not None:
@@ -266,7 +272,8 @@ class Exhibitions:
         """Give a photo a caption in this exhibition only; empty or None goes back to its own."""
         with self.catalog.transaction() as session:
             exhibition = q.require_exhibition(session, slug)
-            self._item(exhibition, photo_id).caption = (caption or "").strip() or None
+            text = self.limits.check("caption", (caption or "").strip())
+            self._item(exhibition, photo_id).caption = text or None
             exhibition.updated_at = utcnow()
 
     @staticmethod

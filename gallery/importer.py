@@ -6,6 +6,7 @@ The search index follows through the catalogue's after-commit hook, once per 25 
 from __future__ import annotations
 
 import dataclasses
+import functools
 import shutil
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass
@@ -18,6 +19,7 @@ from gallery.catalog import queries as q
 from gallery.config import DEFAULTS
 from gallery.errors import Conflict, NotFound, RejectedFile
 from gallery.ingest import Job, Staged, stage
+from gallery.limits import Limits
 from gallery.media_store import MediaStore, hash_file
 from gallery.people import person_for_name
 from gallery.workers import WorkerPool
@@ -94,7 +96,9 @@ class Importer:
         max_pixels: int,
         quality: int,
         decode_budget: int = DEFAULTS["DECODE_BUDGET"],
+        limits: Limits | None = None,
     ) -> None:
+        self.limits = limits or Limits()
         self.catalog = catalog
         self.store = store
         self.sizes = sizes
@@ -276,6 +280,10 @@ class Importer:
             photographer = shooters[0] if len(shooters) == 1 else None
         if photographer is None and uploader is not None:
             photographer = uploader.person or person_for_name(session, uploader.username)
+        # A file's texts are kept as far as they fit, with a warning saying what was cut.
+        warnings = list(meta.warnings)
+        fit = functools.partial(self.limits.fit, warnings=warnings)
+        caption = context.caption if context.caption is not None else meta.caption()
         return Photo(
             sha256=staged.sha256,
             ext=staged.ext,
@@ -284,8 +292,8 @@ class Importer:
             event=event,
             photographer=photographer,
             uploader=uploader,
-            caption=context.caption if context.caption is not None else meta.caption(),
-            keywords=meta.keywords(),
+            caption=fit("caption", caption),
+            keywords=self.limits.fit_keywords("keywords", meta.keywords(), warnings),
             width=staged.width,
             height=staged.height,
             orientation=meta.orientation,
@@ -303,12 +311,12 @@ class Importer:
             gps_alt=meta.gps_alt,
             taken_date_only=meta.taken_date_only,
             taken_source=meta.taken_source,
-            artist=meta.artist,
-            copyright=meta.copyright,
-            creators=meta.creators(),
-            rights=meta.best_copyright(),
-            description=meta.mwg_description(),
-            warnings=meta.warnings,
+            artist=fit("artist", meta.artist, kind="text"),
+            copyright=fit("copyright", meta.copyright, kind="text"),
+            creators=[fit("creators", c, kind="name") for c in meta.creators()[:100]],
+            rights=fit("rights", meta.best_copyright(), kind="text"),
+            description=fit("description", meta.mwg_description(), kind="text"),
+            warnings=warnings,
             tags=meta.tags,
         )
 

@@ -12,6 +12,7 @@ from gallery.catalog import queries as q
 from gallery.catalog.models import utcnow
 from gallery.derived import Derivatives
 from gallery.errors import Forbidden, InvalidInput, NotFound
+from gallery.limits import Limits
 from gallery.people import person_for_name
 
 #: What one bulk request may do to every photo it names.
@@ -40,8 +41,15 @@ def _require_photo(session: Any, photo_id: int, *, trashed: bool = False) -> Pho
 class Photos:
     """Edits, deletions and restorations of photos; each one leaves a :class:`Change` row."""
 
-    def __init__(self, catalog: Catalog, derivatives: Derivatives, trash_days: int) -> None:
+    def __init__(
+        self,
+        catalog: Catalog,
+        derivatives: Derivatives,
+        trash_days: int,
+        limits: Limits | None = None,
+    ) -> None:
         self.catalog = catalog
+        self.limits = limits or Limits()
         self.derivatives = derivatives
         self.trash_days = trash_days
 
@@ -55,14 +63,25 @@ class Photos:
         photographer: str | None = None,
         event: str | None = None,
     ) -> None:
-        """Change a photo's caption, keywords, photographer or event, recording before and after."""
+        """Change a photo's caption, keywords, photographer or event, recording before and after.
+
+        A text longer than its limit is refused (InvalidInput naming the field), never cut.
+        """
+        if caption is not None:
+            caption = self.limits.check("caption", caption.strip())
+        if keywords is not None:
+            keywords = self.limits.check_keywords(
+                "keywords", dict.fromkeys(k.strip() for k in keywords if k.strip())
+            )
+        if photographer is not None:
+            photographer = self.limits.check("photographer", photographer.strip(), "name")
         with self.catalog.transaction() as session:
             photo = _require_photo(session, photo_id)
             before = _editable(photo)
             if caption is not None:
-                photo.caption = caption.strip()
+                photo.caption = caption
             if keywords is not None:
-                photo.keywords = _keywords(keywords)
+                photo.keywords = list(keywords)
             if photographer is not None:
                 named = photographer.strip()
                 photo.photographer = person_for_name(session, named) if named else None
@@ -114,6 +133,11 @@ class Photos:
                 photo = found[photo_id]
                 before = _editable(photo)
                 change(photo)
+                # What the action lengthened must still fit (else nothing changes).
+                if action == "caption_prefix":
+                    self.limits.check("caption", photo.caption)
+                elif action.endswith("_keywords"):
+                    self.limits.check_keywords("keywords", photo.keywords)
                 changed += _record_edit(session, photo, before, user)
             return changed
 

@@ -219,3 +219,25 @@ def test_search_json_photo_edit_and_index_commands(runner, tmp_path: Path) -> No
     rebuilt = runner.invoke(args=["index", "rebuild"])
     assert rebuilt.exit_code == 0 and "indexed 2 documents" in rebuilt.output
     assert "1 photos" in runner.invoke(args=["search", "誓词", "--event", slug]).output
+
+
+def test_token_list_and_revoke_and_user_access_commands(runner, archive: Archive) -> None:
+    runner.invoke(args=["user", "add", "script", "--role", "viewer", "--password", "password-1"])
+    token = runner.invoke(args=["token", "create", "script", "--name", "nightly"]).output.strip()
+    assert archive.accounts.for_token(token).username == "script"
+    listing = runner.invoke(args=["token", "list"]).output
+    assert re.search(
+        r"^(\d+)  script  nightly  created \S+ \S+  last used \S+ \S+  active$", listing, re.M
+    )
+    token_id = re.match(r"\d+", listing)[0]
+    result = runner.invoke(args=["token", "revoke", token_id])
+    assert result.exit_code == 0 and f"token {token_id} of script revoked" in result.output
+    assert archive.accounts.for_token(token) is None
+    assert "revoked" in runner.invoke(args=["token", "list", "--user", "script"]).output
+    assert runner.invoke(args=["token", "revoke", "999"]).exit_code != 0
+    assert runner.invoke(args=["user", "disable", "script"]).exit_code == 0
+    assert archive.accounts.authenticate("script", "password-1") is None
+    assert runner.invoke(args=["user", "enable", "script"]).exit_code == 0
+    assert archive.accounts.authenticate("script", "password-1") is not None
+    assert runner.invoke(args=["user", "delete", "script", "--yes"]).exit_code == 0
+    assert archive.accounts.all() == []

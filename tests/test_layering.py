@@ -26,6 +26,7 @@ PARTS = {
     "shapes",
     "workers",
     "qr",
+    "limits",
 }
 SERVICES = {
     "events",
@@ -60,6 +61,7 @@ ALLOWED = {
     "workers": BASE | {"ingest"},
     "people": BASE | {"catalog", "text"},
     "shapes": BASE | {"article", "catalog", "media_store", "text"},
+    "limits": BASE,
     # Services use the parts, and a few use another service they are built with.
     **{service: BASE | PARTS for service in SERVICES},
     "photos": BASE | PARTS | {"derived"},

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.conftest import login, text_of
+from tests.conftest import csrf_token, login, text_of
 
 
 def test_article_form_preview_correct_and_save(client, archive, users) -> None:
@@ -67,3 +67,78 @@ def test_admin_adds_users_and_changes_roles(client, archive, users) -> None:
         data={"username": "x", "password": "short", "role": "viewer", "csrf_token": token},
     )
     assert short.status_code == 400 and "8" in text_of(short)
+
+
+def _session_cookie(client) -> str:
+    """Return the value of the client's session cookie."""
+    return client.get_cookie("gallery_session").value
+
+
+def test_a_session_cookie_replayed_after_sign_out_no_longer_works(app, users) -> None:
+    browser = app.test_client()
+    token = login(browser, "viewer")
+    copied = _session_cookie(browser)
+    assert browser.post("/logout", data={"csrf_token": token}).status_code == 302
+    thief = app.test_client()
+    thief.set_cookie("gallery_session", copied)
+    assert thief.get("/").status_code == 302  # to the sign-in page
+    assert thief.get("/api/v1/events").status_code == 401
+
+
+def test_admin_ends_sessions_disables_deletes_users_and_revokes_tokens(app, archive, photos):
+    admin, phone, laptop = app.test_client(), app.test_client(), app.test_client()
+    token = login(admin, "admin")
+    login(phone, "photographer")
+    login(laptop, "photographer")
+    bearer = {"Authorization": "Bearer " + archive.accounts.create_token("photographer", "uploads")}
+    assert phone.get("/api/v1/events").status_code == 200
+    assert app.test_client().get("/api/v1/events", headers=bearer).status_code == 200
+
+    page = text_of(admin.get("/admin/users"))
+    assert "uploads" in page and "退出所有登录" in page and "撤销" in page
+
+    answer = admin.post(
+        "/admin/users/photographer/access", data={"action": "sign_out", "csrf_token": token}
+    )
+    assert answer.status_code == 302
+    assert phone.get("/").status_code == 302 and laptop.get("/").status_code == 302
+    assert app.test_client().get("/api/v1/events", headers=bearer).status_code == 200
+
+    login(phone, "photographer")
+    admin.post("/admin/users/photographer/access", data={"action": "disable", "csrf_token": token})
+    assert phone.get("/").status_code == 302
+    assert app.test_client().get("/api/v1/events", headers=bearer).status_code == 401
+    assert "已停用" in text_of(admin.get("/admin/users"))
+    refused = phone.post(
+        "/login",
+        data={
+            "username": "photographer",
+            "password": "password-photographer",
+            "csrf_token": csrf_token(phone),
+        },
+    )
+    assert refused.status_code == 401
+    admin.post("/admin/users/photographer/access", data={"action": "enable", "csrf_token": token})
+    assert app.test_client().get("/api/v1/events", headers=bearer).status_code == 200
+
+    token_id = archive.accounts.tokens("photographer")[0]["id"]
+    assert (
+        admin.post(f"/admin/tokens/{token_id}/revoke", data={"csrf_token": token}).status_code
+        == 302
+    )
+    assert app.test_client().get("/api/v1/events", headers=bearer).status_code == 401
+    assert "已撤销" in text_of(admin.get("/admin/users"))
+
+    # An admin cannot lock themselves out; changing their own password keeps their own session.
+    myself = admin.post(
+        "/admin/users/admin/access", data={"action": "disable", "csrf_token": token}
+    )
+    assert myself.status_code == 302 and not archive.accounts.for_session_of("admin").disabled
+    other = app.test_client()
+    login(other, "admin")
+    admin.post("/admin/users/admin", data={"password": "another-password", "csrf_token": token})
+    assert admin.get("/").status_code == 200 and other.get("/").status_code == 302
+
+    admin.post("/admin/users/photographer/access", data={"action": "delete", "csrf_token": token})
+    assert "photographer" not in {a.username for a in archive.accounts.all()}
+    assert admin.get(f"/photos/{photos[0]}").status_code == 200

@@ -109,3 +109,54 @@ def test_forms_and_api_refuse_requests_without_the_csrf_token(client, photos) ->
         f"/api/v1/photos/{photos[0]}", json={"caption": "真的"}, headers={"X-CSRFToken": token}
     )
     assert answer.status_code == 200 and answer.json["caption"] == "真的"
+
+
+def test_parallel_wrong_passwords_through_a_real_server_pass_the_limit_no_more(tmp_path) -> None:
+    import http.client
+    import re
+    from concurrent.futures import ThreadPoolExecutor
+    from urllib.parse import urlencode
+
+    from tests.procs import gallery, serve
+
+    assert gallery(tmp_path, "user", "add", "editor", "--role", "editor").returncode == 0
+    server, port = serve(tmp_path, threads=8)
+    try:
+        first = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        first.request("GET", "/login")
+        answer = first.getresponse()
+        cookie = answer.getheader("Set-Cookie").split(";")[0]
+        token = re.search(r'name="csrf-token" content="([^"]+)"', answer.read().decode())[1]
+        first.close()
+        body = urlencode({"username": "editor", "password": "wrong", "csrf_token": token})
+
+        def wrong_password(_: int) -> int:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+            headers = {"Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"}
+            connection.request("POST", "/login", body, headers)
+            status = connection.getresponse().status
+            connection.close()
+            return status
+
+        with ThreadPoolExecutor(40) as pool:
+            statuses = list(pool.map(wrong_password, range(40)))
+    finally:
+        server.kill()
+        server.wait()
+    assert statuses.count(401) == 5 and statuses.count(429) == 35, statuses
+
+
+def test_the_throttle_forgets_the_stalest_names_beyond_its_bound() -> None:
+    from gallery.views.security import Throttle
+
+    throttle = Throttle(max_keys=100)
+    for n in range(10_000):  # invented user names, one attempt each
+        assert throttle.attempt(f"1.2.3.4|user{n}", 5, 600)
+    assert len(throttle) == 100
+    for _ in range(5):
+        assert throttle.attempt("1.2.3.4|editor", 5, 600)
+    assert not throttle.attempt("1.2.3.4|editor", 5, 600)
+    throttle.clear("1.2.3.4|editor")
+    assert throttle.attempt("1.2.3.4|editor", 5, 600)
+    # Outside the window, an attempt no longer counts.
+    assert all(throttle.attempt("1.2.3.4|viewer", 1, 0.0) for _ in range(3))

@@ -109,6 +109,11 @@ class User(Base):
     role: Mapped[str] = mapped_column(String(20))
     person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    # A disabled user cannot sign in, and their sessions and tokens stop working at once.
+    disabled_at: Mapped[dt.datetime | None]
+    # Every session carries the version it began under: raising it (a new password, disabling,
+    # signing out, "sign out everywhere") ends every session begun before.
+    session_version: Mapped[int] = mapped_column(default=0, server_default="0")
 
     person: Mapped[Person | None] = relationship()
 
@@ -196,6 +201,7 @@ class ApiToken(Base):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     last_used_at: Mapped[dt.datetime | None]
+    revoked_at: Mapped[dt.datetime | None]
 
     user: Mapped[User] = relationship()
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
@@ -245,6 +245,19 @@ def all_ids(session: Session) -> tuple[list[int], list[int]]:
 def users(session: Session) -> list[User]:
     """Return every user, by name."""
     return list(session.scalars(select(User).order_by(User.username)))
+
+
+def tokens(session: Session, user_id: int | None = None) -> list[ApiToken]:
+    """Return the API tokens (of one user, or all), newest first, with their users."""
+    query = select(ApiToken).options(selectinload(ApiToken.user))
+    if user_id is not None:
+        query = query.where(ApiToken.user_id == user_id)
+    return list(session.scalars(query.order_by(ApiToken.id.desc())))
+
+
+def forget_uploader(session: Session, user_id: int) -> None:
+    """Keep a user's photos when the user goes: they no longer name an uploader."""
+    session.execute(update(Photo).where(Photo.uploader_id == user_id).values(uploader_id=None))
 
 
 def token_by_hash(session: Session, token_hash: str) -> ApiToken | None:

@@ -66,3 +66,69 @@ def token_group() -> None:
 def token_create(username: str, name: str) -> None:
     """Create an API token for a user and print it (shown only this once)."""
     click.echo(get_archive().accounts.create_token(username, name))
+
+
+@token_group.command("list")
+@click.option("--user", "username", help="Only this user's tokens.")
+@with_appcontext
+@domain_errors
+def token_list(username: str | None) -> None:
+    """List API tokens: id, user, name, created, last used, and whether revoked."""
+    for t in get_archive().accounts.tokens(username):
+        used = (
+            f"last used {t['last_used_at']:%Y-%m-%d %H:%M}" if t["last_used_at"] else "never used"
+        )
+        state = f"revoked {t['revoked_at']:%Y-%m-%d %H:%M}" if t["revoked_at"] else "active"
+        created = f"created {t['created_at']:%Y-%m-%d %H:%M}"
+        click.echo(f"{t['id']}  {t['user']}  {t['name'] or '-'}  {created}  {used}  {state}")
+
+
+@token_group.command("revoke")
+@click.argument("token_id", type=int)
+@with_appcontext
+@domain_errors
+def token_revoke(token_id: int) -> None:
+    """Stop an API token at once (its id from `gallery token list`)."""
+    owner = get_archive().accounts.revoke_token(token_id)
+    click.echo(f"token {token_id} of {owner} revoked")
+
+
+@user_group.command("disable")
+@click.argument("username")
+@with_appcontext
+@domain_errors
+def user_disable(username: str) -> None:
+    """Disable a user: no sign-in, their sessions and tokens stop at once."""
+    get_archive().accounts.set_disabled(username, True)
+    click.echo(f"user {username} disabled")
+
+
+@user_group.command("enable")
+@click.argument("username")
+@with_appcontext
+@domain_errors
+def user_enable(username: str) -> None:
+    """Let a disabled user sign in again (their tokens work again too)."""
+    get_archive().accounts.set_disabled(username, False)
+    click.echo(f"user {username} enabled")
+
+
+@user_group.command("signout")
+@click.argument("username")
+@with_appcontext
+@domain_errors
+def user_signout(username: str) -> None:
+    """End every session of a user (they sign in again)."""
+    get_archive().accounts.end_sessions(username)
+    click.echo(f"every session of {username} ended")
+
+
+@user_group.command("delete")
+@click.argument("username")
+@click.confirmation_option(prompt="Delete this user and their API tokens?")
+@with_appcontext
+@domain_errors
+def user_delete(username: str) -> None:
+    """Delete a user and their API tokens (their photos stay)."""
+    get_archive().accounts.delete(username)
+    click.echo(f"user {username} deleted")

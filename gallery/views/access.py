@@ -29,6 +29,10 @@ class SignedIn(UserMixin):
         """Tell whether this user's role grants ``permission``."""
         return self.account.can(permission)
 
+    def get_id(self) -> str:
+        """Return what the session keeps: the user's id and the session version it began under."""
+        return f"{self.account.id}:{self.account.session_version}"
+
 
 def account() -> SignedIn | None:
     """Return who is making this request: a bearer token's user, the session's, or None."""
@@ -76,6 +80,9 @@ def init_login(app: Any) -> None:
     login_manager.session_protection = "strong"
 
     @login_manager.user_loader
-    def load_user(user_id: str) -> SignedIn | None:
-        found = archive().accounts.get(int(user_id)) if user_id.isdigit() else None
+    def load_user(session_id: str) -> SignedIn | None:
+        user_id, _, version = session_id.partition(":")
+        if not (user_id.isdigit() and version.isdigit()):
+            return None  # a session from before versions, or a forged one: sign in again
+        found = archive().accounts.for_session(int(user_id), int(version))
         return SignedIn(found) if found else None

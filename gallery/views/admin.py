@@ -6,12 +6,14 @@ from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_login import login_user
 
 from gallery.accounts import USER_ROLES
 from gallery.article import Article, parse_article, split_names
-from gallery.errors import GalleryError
+from gallery.errors import GalleryError, InvalidInput, TooLong
 from gallery.events import CREDIT_ROLES, parse_date
-from gallery.views import account, archive, require
+from gallery.views import SignedIn, account, archive, require
+from gallery.views.handlers import too_long
 
 bp = Blueprint("admin", __name__)
 
@@ -31,7 +33,9 @@ def users() -> Any:
         )
         flash(_("User %(name)s added.", name=form.get("username", "")), "ok")
         return redirect(url_for("admin.users"))
-    return render_template("admin/users.html", users=accounts.all(), roles=USER_ROLES)
+    return render_template(
+        "admin/users.html", users=accounts.all(), roles=USER_ROLES, tokens=accounts.tokens()
+    )
 
 
 @bp.post("/admin/users/<username>")
@@ -45,8 +49,44 @@ def change_user(username: str) -> Any:
             return redirect(url_for("admin.users"))
         accounts.set_role(username, request.form["role"])
     if request.form.get("password"):
-        accounts.set_password(username, request.form["password"])
+        accounts.set_password(username, request.form["password"])  # ends the user's sessions
+        if username == account().username:
+            login_user(SignedIn(accounts.for_session_of(username)))  # except this one
     flash(_("User %(name)s changed.", name=username), "ok")
+    return redirect(url_for("admin.users"))
+
+
+@bp.post("/admin/users/<username>/access")
+@require("users")
+def user_access(username: str) -> Any:
+    """Disable or enable a user, sign them out everywhere, or delete them."""
+    accounts, action = archive().accounts, request.form.get("action", "")
+    if username == account().username and action in ("disable", "delete"):
+        flash(_("You cannot disable or delete yourself."), "error")
+        return redirect(url_for("admin.users"))
+    if action == "disable":
+        accounts.set_disabled(username, True)
+        flash(_("User %(name)s is disabled: signed out, tokens stopped.", name=username), "ok")
+    elif action == "enable":
+        accounts.set_disabled(username, False)
+        flash(_("User %(name)s can sign in again.", name=username), "ok")
+    elif action == "sign_out":
+        accounts.end_sessions(username)
+        flash(_("User %(name)s is signed out everywhere.", name=username), "ok")
+    elif action == "delete":
+        accounts.delete(username)
+        flash(_("User %(name)s deleted.", name=username), "ok")
+    else:
+        raise InvalidInput(f"unknown action {action!r}")
+    return redirect(url_for("admin.users"))
+
+
+@bp.post("/admin/tokens/<int:token_id>/revoke")
+@require("users")
+def revoke_token(token_id: int) -> Any:
+    """Stop an API token at once."""
+    archive().accounts.revoke_token(token_id)
+    flash(_("The API token no longer works."), "ok")
     return redirect(url_for("admin.users"))
 
 
@@ -105,7 +145,7 @@ def import_article() -> Any:
         article = _corrected(form)
         event = archive().events.add_from_article(article, slug=form.get("slug") or None)
     except GalleryError as exc:
-        flash(str(exc), "error")
+        flash(too_long(exc) if isinstance(exc, TooLong) else str(exc), "error")
         return render_template("admin/article.html", article=_safe(form), text=form["text"]), 400
     flash(_("Event created from the article."), "ok")
     return redirect(url_for("browse.event", slug=event.slug))

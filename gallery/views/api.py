@@ -118,9 +118,16 @@ def edit_photo(photo_id: int) -> Any:
     me = require_edit(photo_id)
     gallery = archive()
     body = _json_body()
+    for name in ("caption", "photographer", "event"):
+        if body.get(name) is not None and not isinstance(body[name], str):
+            raise InvalidInput(f"{name}: expected text or null", field=name)
     keywords = body.get("keywords")
     if isinstance(keywords, str):
         keywords = split_keywords(keywords)
+    elif keywords is not None and not (
+        isinstance(keywords, list) and all(isinstance(k, str) for k in keywords)
+    ):
+        raise InvalidInput("keywords: expected a list of texts, or one text", field="keywords")
     if body.get("event") is not None and not me.can("edit"):
         abort(403)
     gallery.photos.edit(

@@ -19,7 +19,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import login_user, logout_user
 
-from gallery.views import LANGUAGES, SignedIn, archive
+from gallery.views import LANGUAGES, SignedIn, account, archive
 
 bp = Blueprint("auth", __name__)
 
@@ -42,11 +42,10 @@ def login() -> Any:
     key = f"{request.remote_addr}|{username.casefold()}"
     config = current_app.config
     throttle = current_app.extensions["login_throttle"]
-    if throttle.blocked(key, int(config["LOGIN_ATTEMPTS"]), float(config["LOGIN_WINDOW"])):
+    if not throttle.attempt(key, int(config["LOGIN_ATTEMPTS"]), float(config["LOGIN_WINDOW"])):
         abort(429)
     found = archive().accounts.authenticate(username, request.form.get("password", ""))
     if found is None:
-        throttle.fail(key)
         flash(_("Wrong user name or password."), "error")
         page = render_template(
             "auth/login.html", next=request.form.get("next", ""), username=username
@@ -60,8 +59,15 @@ def login() -> Any:
 
 @bp.post("/logout")
 def logout() -> Any:
-    """Sign out."""
+    """Sign out, ending the user's sessions for good (a copy of the cookie no longer works).
+
+    The session cookie is signed, not stored: the only way to make a copy of it worthless is to
+    move the user's session version on, which ends their sessions on other devices too.
+    """
     lang = session.get("lang")
+    me = account()
+    if me is not None and not request.headers.get("Authorization"):
+        archive().accounts.end_sessions(me.username)
     logout_user()
     session.clear()
     if lang:

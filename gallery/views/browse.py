@@ -8,11 +8,12 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
-from gallery.errors import NotFound
+from gallery.errors import NotFound, TooLong
 from gallery.views import SignedIn, account, archive, require, thumb_url
 from gallery.views.bulk import bar
 from gallery.views.formats import photo_by, photo_name
 from gallery.views.forms import split_keywords
+from gallery.views.handlers import too_long
 
 bp = Blueprint("browse", __name__)
 
@@ -107,17 +108,24 @@ def press_pack(slug: str) -> Any:
 @require("view")
 def photo(photo_id: int) -> Any:
     """Show one photo: display size, caption, credit, neighbours and its metadata."""
+    return _photo_page(photo_id)
+
+
+def _photo_page(photo_id: int, entered: Any = None, status: int = 200) -> Any:
+    """Render a photo's page; ``entered`` is a refused edit form, shown again as it was typed."""
     me = account()
     shown = archive().browse.photo(photo_id, staff=me.can("staff"))
     editable = may_edit(me, shown.get("uploader"))
-    return render_template(
+    page = render_template(
         "browse/photo.html",
         photo=shown,
         editable=editable,
         events=archive().browse.event_choices() if editable and me.can("edit") else [],
         history=archive().photos.history(photo_id) if me.can("staff") else [],
         exhibitions=archive().exhibitions.all() if me.can("curate") else [],
+        entered=entered,
     )
+    return page, status
 
 
 @bp.post("/photos/<int:photo_id>/edit")
@@ -126,14 +134,18 @@ def edit_photo(photo_id: int) -> Any:
     """Save a photo's caption, keywords, photographer and (for editors) event."""
     me = require_edit(photo_id)
     form = request.form
-    archive().photos.edit(
-        photo_id,
-        user=me.username,
-        caption=form.get("caption"),
-        keywords=split_keywords(form["keywords"]) if "keywords" in form else None,
-        photographer=form.get("photographer"),
-        event=form.get("event") if me.can("edit") and form.get("event") else None,
-    )
+    try:
+        archive().photos.edit(
+            photo_id,
+            user=me.username,
+            caption=form.get("caption"),
+            keywords=split_keywords(form["keywords"]) if "keywords" in form else None,
+            photographer=form.get("photographer"),
+            event=form.get("event") if me.can("edit") and form.get("event") else None,
+        )
+    except TooLong as exc:
+        flash(too_long(exc), "error")
+        return _photo_page(photo_id, entered=form, status=400)
     flash(_("Saved."), "ok")
     return redirect(url_for("browse.photo", photo_id=photo_id))
 

@@ -6,17 +6,50 @@ from typing import Any
 
 from flask import Flask, current_app, jsonify, render_template
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from gallery.errors import GalleryError, RejectedFile
+from gallery.errors import DiskFull, GalleryError, RejectedFile, TooLong
 from gallery.views.access import wants_json
 
+#: The fields a text limit names (gallery.limits), as a form labels them.
+FIELDS = {
+    "caption": _l("Caption"),
+    "keywords": _l("Keywords"),
+    "photographer": _l("Photographer"),
+    "title": _l("Title"),
+    "kind": _l("Kind"),
+    "place": _l("Place"),
+    "organisers": _l("Organisers"),
+    "description": _l("Description"),
+    "article": _l("Article text"),
+    "introduction": _l("Introduction"),
+}
 
-def error_answer(status: int, message: str) -> Any:
-    """Answer an error as JSON to scripts and as a page to people."""
+
+def too_long(error: TooLong) -> str:
+    """Say which field is too long and what its limit is, in the reader's language."""
+    name = str(FIELDS.get(error.field or "", error.field))
+    if error.unit == "keywords":
+        return _(
+            "%(field)s: at most %(limit)s keywords (there are %(count)s).",
+            field=name,
+            limit=error.limit,
+            count=error.count,
+        )
+    return _(
+        "%(field)s is too long: at most %(limit)s characters (it has %(count)s).",
+        field=name,
+        limit=error.limit,
+        count=error.count,
+    )
+
+
+def error_answer(status: int, message: str, field: str | None = None) -> Any:
+    """Answer an error as JSON to scripts (with the field at fault, if any) and as a page to people."""
     if wants_json():
-        return jsonify(error=message), status
+        return jsonify(error=message, **({"field": field} if field else {})), status
     return render_template("error.html", status=status, message=message), status
 
 
@@ -25,7 +58,12 @@ def init_handlers(app: Flask) -> None:
 
     @app.errorhandler(GalleryError)
     def gallery_error(error: GalleryError) -> Any:
-        return error_answer(error.status, str(error))
+        message = str(error)
+        if isinstance(error, TooLong) and not wants_json():
+            message = too_long(error)
+        elif isinstance(error, DiskFull):
+            message = disk_full()
+        return error_answer(error.status, message, getattr(error, "field", None))
 
     @app.errorhandler(RejectedFile)
     def refused(error: RejectedFile) -> Any:
@@ -52,6 +90,11 @@ def init_handlers(app: Flask) -> None:
         }
         status = error.code or 500
         return error_answer(status, messages.get(status, error.description or ""))
+
+
+def disk_full() -> str:
+    """Say that the archive's disk is full, in the reader's language."""
+    return _("The archive's disk is full: nothing was saved. Tell the administrator.")
 
 
 def _limit_mb() -> int:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import secrets
+import threading
 import time
+from collections import OrderedDict
 from pathlib import Path
 from typing import Any
 
@@ -43,22 +45,42 @@ def security_headers(response: Any) -> Any:
 
 
 class Throttle:
-    """Count failures per key in a sliding window (sign-in attempts), in this process's memory."""
+    """Count sign-in attempts per key in a sliding window, in this process's memory.
 
-    def __init__(self) -> None:
-        self._failures: dict[str, list[float]] = {}
+    Checking and counting are one step under a lock, and an attempt counts *before* its password is
+    checked: forty wrong passwords sent at once cannot all pass the check while the first ones are
+    still being verified. Keys are bounded: past ``max_keys`` the stalest are forgotten first.
+    """
 
-    def blocked(self, key: str, limit: int, window: float) -> bool:
-        """Tell whether ``key`` failed ``limit`` times within the last ``window`` seconds."""
+    def __init__(self, max_keys: int = 10_000) -> None:
+        self._attempts: OrderedDict[str, list[float]] = OrderedDict()
+        self._lock = threading.Lock()
+        self.max_keys = max_keys
+
+    def attempt(self, key: str, limit: int, window: float) -> bool:
+        """Count one attempt for ``key``; tell whether it may go ahead (fewer than ``limit`` before)."""
         now = time.monotonic()
-        recent = [t for t in self._failures.get(key, []) if now - t < window]
-        self._failures[key] = recent
-        return len(recent) >= limit
-
-    def fail(self, key: str) -> None:
-        """Record one failure for ``key``."""
-        self._failures.setdefault(key, []).append(time.monotonic())
+        with self._lock:
+            recent = [t for t in self._attempts.pop(key, ()) if now - t < window]
+            allowed = len(recent) < limit
+            if allowed:
+                recent.append(now)
+            self._attempts[key] = recent  # the most recently seen key goes last
+            self._bound(now, window)
+            return allowed
 
     def clear(self, key: str) -> None:
-        """Forget the failures of ``key`` after a success."""
-        self._failures.pop(key, None)
+        """Forget the attempts of ``key`` after a success."""
+        with self._lock:
+            self._attempts.pop(key, None)
+
+    def __len__(self) -> int:
+        return len(self._attempts)
+
+    def _bound(self, now: float, window: float) -> None:
+        """Drop keys whose attempts are all outside the window, then the stalest, down to the bound."""
+        while self._attempts:
+            key, times = next(iter(self._attempts.items()))
+            if len(self._attempts) <= self.max_keys and (times and now - times[-1] < window):
+                break
+            del self._attempts[key]
