@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from gallery.archive import Archive
-from gallery.errors import Forbidden, InvalidInput, NotFound
+from gallery.errors import Forbidden, InvalidInput, NotFound, TooLong
 from gallery.photos import BULK_LIMIT
 from tests.imagegen import photo
 
@@ -127,3 +127,12 @@ def test_adding_to_an_exhibition_is_in_each_photos_history(
     assert [c["action"] for c in archive.photos.history(ids[0])] == ["exhibit"]  # once
     [change] = archive.photos.history(ids[3])
     assert (change["user"], change["details"]) == ("editor", {"exhibition": [None, slug]})
+
+
+def test_a_bulk_change_past_a_text_limit_changes_nothing(archive: Archive, ids: list[int]) -> None:
+    with pytest.raises(TooLong):
+        archive.photos.bulk_edit(ids, "caption_prefix", "长" * 1999, user="editor")
+    with pytest.raises(TooLong):
+        archive.photos.bulk_edit(ids, "add_keywords", [f"词{n}" for n in range(300)], user="editor")
+    assert {archive.exports.photo(i)["caption"] for i in ids} == {"合影"}
+    assert all(len(archive.exports.photo(i)["keywords"]) < 300 for i in ids)

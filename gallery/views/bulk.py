@@ -16,9 +16,10 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
-from gallery.errors import Forbidden, InvalidInput, NotFound
+from gallery.errors import Forbidden, InvalidInput, NotFound, TooLong
 from gallery.views import SignedIn, account, archive, require
 from gallery.views.forms import parse_ids, split_keywords
+from gallery.views.handlers import too_long
 
 bp = Blueprint("bulk", __name__)
 
@@ -125,6 +126,8 @@ def apply() -> Any:
             _("Nothing was changed: a photo, event or exhibition chosen is gone. Reload the page."),
             "error",
         )
+    except TooLong as error:
+        flash(_("Nothing was changed: %(reason)s", reason=too_long(error)), "error")
     except InvalidInput:
         flash(_("Nothing was changed: select photos and fill in what the action needs."), "error")
     else:
