@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from gallery.errors import GalleryError
+from gallery.errors import GalleryError, IndexUnavailable
 from gallery.views.access import wants_json
 
 
@@ -20,12 +20,24 @@ def error_answer(status: int, message: str) -> Any:
     return render_template("error.html", status=status, message=message), status
 
 
+def index_unavailable() -> str:
+    """Say in the reader's language that search is away while its index is rebuilt."""
+    return _(
+        "The search index is being rebuilt. Search will be back shortly; everything else works."
+    )
+
+
 def init_handlers(app: Flask) -> None:
     """Render the archive's own errors, CSRF failures and HTTP errors in one way."""
 
     @app.errorhandler(GalleryError)
     def gallery_error(error: GalleryError) -> Any:
         return error_answer(error.status, str(error))
+
+    @app.errorhandler(IndexUnavailable)
+    def search_unavailable(_error: IndexUnavailable) -> Any:
+        answer, status = error_answer(503, index_unavailable())
+        return answer, status, {"Retry-After": "60"}
 
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError) -> Any:
