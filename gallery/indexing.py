@@ -167,6 +167,9 @@ class Indexer:
         self.synonyms = load_synonyms(synonyms or DEFAULT_SYNONYMS)
         # Web threads sync after their own changes; one at a time, so none redoes another's rows.
         self._sync_lock = threading.Lock()
+        # Set while this process builds a new index: syncs and searches do not wait for it, the
+        # rebuild applies every row before it ends and the live index answers meanwhile.
+        self._rebuilding = threading.Event()
         self._schema_checked = False  # an index of an older schema is rebuilt, once per process
         # Where this index's cursor stood after this process's last sync (None: not synced yet).
         self._position: int | None = None
@@ -183,8 +186,13 @@ class Indexer:
                 self._schema_checked = True
                 if self.index.outdated():
                     return self.rebuild()
-            with self._sync_lock:
+            while not self._sync_lock.acquire(timeout=0.05):
+                if self._rebuilding.is_set():
+                    return 0  # the rebuild applies this change before it ends
+            try:
                 return self._sync(batch)
+            finally:
+                self._sync_lock.release()
         except IndexUnavailable as exc:
             log.warning("search index not updated, the outbox keeps the changes: %s", exc)
             return 0
@@ -244,8 +252,12 @@ class Indexer:
     def _rebuild(self, batch: int, on_progress: Callable[[int, int], None] | None = None) -> int:
         """Rebuild, then apply what changed meanwhile (the caller holds the sync lock)."""
         with self.index.rebuilding():  # one rebuild of a folder at a time, across processes
-            done = self._rebuild_beside(batch, on_progress)
-        self._sync(batch)
+            self._rebuilding.set()
+            try:
+                done = self._rebuild_beside(batch, on_progress)
+            finally:
+                self._rebuilding.clear()
+        self._sync(batch)  # a sync that did not wait for the rebuild left its rows to this one
         return done
 
     def _rebuild_beside(self, batch: int, on_progress: Callable[[int, int], None] | None) -> int:

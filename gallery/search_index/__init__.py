@@ -90,6 +90,7 @@ class SearchIndex:
         self._codes = Codes()
         self._columns_lock = threading.Lock()
         self._index = None
+        self._reported: Path | None = None  # the damaged generation already logged
 
     def _open(self):
         """Open the index, creating it on first use."""
@@ -110,11 +111,11 @@ class SearchIndex:
         except GalleryError:
             raise
         except DAMAGE as exc:
-            log.error(
-                "the search index in %s cannot be read (%s): run gallery index rebuild",
-                self.folder,
-                exc,
-            )
+            if self._reported != self.folder:  # once per generation, not per search
+                self._reported = self.folder
+                log.error(
+                    "search index %s unreadable (%s): run gallery index rebuild", self.folder, exc
+                )
             self._local = threading.local()  # this thread's searcher may be the broken part
             raise IndexUnavailable(f"the search index cannot be read: {exc}") from exc
 
