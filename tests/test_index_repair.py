@@ -10,6 +10,7 @@ import datetime as dt
 import json
 import threading
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from sqlalchemy import func, select
@@ -86,7 +87,7 @@ def test_a_damaged_index_stops_search_only_and_a_rebuild_repairs_it(tmp_path: Pa
 
     # Everything but search answers.
     assert client.get("/api/v1/events/exchange", headers=bearer).status_code == 200
-    found = client.get("/api/v1/search?q=合影", headers=bearer)
+    found = client.get("/api/v1/search?q=" + quote("合影"), headers=bearer)
     assert found.status_code == 503 and REBUILDING in found.json["error"]
     assert found.headers["Retry-After"]
     # An edit and an upload are kept (in the catalogue, and in the outbox for the index).
@@ -198,7 +199,9 @@ def test_a_server_searches_on_while_another_process_rebuilds(tmp_path: Path) -> 
 
         def search() -> None:
             while not stop.is_set():
-                status, body = request(port, "GET", "/api/v1/search?q=合影", headers=bearer)
+                status, body = request(
+                    port, "GET", "/api/v1/search?q=" + quote("合影"), headers=bearer
+                )
                 answers.append((status, json.loads(body).get("total", -1)))
 
         readers = [threading.Thread(target=search) for _ in range(2)]
@@ -217,7 +220,7 @@ def test_a_server_searches_on_while_another_process_rebuilds(tmp_path: Path) -> 
         edit = json.dumps({"caption": "颁发结业证书"}).encode()
         headers = {**bearer, "Content-Type": "application/json"}
         assert request(port, "PATCH", f"/api/v1/photos/{ids[0]}", edit, headers)[0] == 200
-        status, body = request(port, "GET", "/api/v1/search?q=结业证书", headers=bearer)
+        status, body = request(port, "GET", "/api/v1/search?q=" + quote("结业证书"), headers=bearer)
         assert status == 200 and json.loads(body)["total"] == 1
         check = gallery(tmp_path, "index", "check")
         assert check.returncode == 0, check.stdout
