@@ -32,11 +32,12 @@ from typing import Any
 
 import numpy as np
 from whoosh import index as whoosh_index
+from whoosh import writing as whoosh_writing
 
 from gallery.analysis import QueryPlan
 from gallery.errors import GalleryError, IndexUnavailable
 from gallery.highlight import highlight
-from gallery.search_index import generations
+from gallery.search_index import generations, merging
 from gallery.search_index.evaluate import (
     CODED,
     Codes,
@@ -60,7 +61,9 @@ from gallery.search_index.schema import (  # noqa: F401 - the tokenizers: for ol
 # An index written before this layout pickled its schema with these names.
 WordTokenizer = SpaceTokenizer
 
-SEGMENTS_BEFORE_MERGE = 8
+# A rebuild's posting buffer (Whoosh's estimate, close to the memory used): 100,000 documents fit,
+# so they are sorted once in memory instead of through temporary run files.
+REBUILD_LIMIT_MB = 2048
 # What reading a damaged index raises: a file missing, cut short or overwritten.
 DAMAGE = (
     OSError,
@@ -91,6 +94,7 @@ class SearchIndex:
         self._columns_lock = threading.Lock()
         self._index = None
         self._reported: Path | None = None  # the damaged generation already logged
+        self._merger = merging.Merger(self._merge_small)
 
     def _open(self):
         """Open the index, creating it on first use."""
@@ -187,15 +191,33 @@ class SearchIndex:
                         writer.add_document(**fields)
                     else:
                         writer.update_document(**fields)
-                # No merge on most commits (a merge costs a lot on a big index); small segments are
-                # merged once they pile up, since every reader opens each segment.
-                writer.commit(merge=len(index._segments()) >= SEGMENTS_BEFORE_MERGE)
+                # No merge here unless segments pile up: the merger runs once commits pause.
+                segments = len(writer.segments) + 1
+                many = segments >= merging.TOO_MANY
+                writer.commit(mergetype=merging.merge_small if many else whoosh_writing.NO_MERGE)
                 self._version += 1
             except BaseException:
                 writer.cancel()  # releases the lock; the outbox still holds the change
                 raise
+        self._merger.committed(segments)
 
-    def bulk(self, batches: Iterable[Iterable[dict[str, Any]]], limitmb: int = 512) -> None:
+    def _merge_small(self) -> None:
+        """Merge the small segments commits left, with a writer that adds nothing."""
+        with self._lock, self._reading():
+            if self._index is None:  # closed meanwhile
+                return
+            self._follow()
+            writer = self._open().writer(timeout=60.0, codec=codec())
+            try:
+                writer.commit(mergetype=merging.merge_small)
+            except BaseException:
+                writer.cancel()
+                raise
+            self._version += 1
+
+    def bulk(
+        self, batches: Iterable[Iterable[dict[str, Any]]], limitmb: int = REBUILD_LIMIT_MB
+    ) -> None:
         """Add the documents of an emptied index with one writer and one commit: one segment.
 
         No optimize after: the one writer already makes one large segment, and a merge would
@@ -215,29 +237,15 @@ class SearchIndex:
                 writer.cancel()
                 raise
 
-    def build(self, batches: Iterable[Iterable[dict[str, Any]]], limitmb: int = 512) -> Path:
+    def build(
+        self, batches: Iterable[Iterable[dict[str, Any]]], limitmb: int = REBUILD_LIMIT_MB
+    ) -> Path:
         """Write the documents into a new generation beside the live one; return its folder.
 
         Searches and writes go on with the live generation meanwhile; :meth:`swap` makes the new
-        one live. A failure removes what was written.
+        one live.
         """
-        folder = generations.new_generation(self.root)
-        try:
-            index = whoosh_index.create_in(folder, schema())
-            writer = index.writer(timeout=60.0, limitmb=limitmb, codec=codec(), compound=False)
-            try:
-                for batch in batches:
-                    for document in batch:
-                        writer.add_document(**document_fields(document))
-                writer.commit(merge=False)
-            except BaseException:
-                writer.cancel()
-                raise
-            index.close()
-        except BaseException:
-            generations.discard(folder)
-            raise
-        return folder
+        return generations.build(self.root, batches, limitmb)
 
     def swap(self, folder: Path) -> None:
         """Make a generation :meth:`build` wrote the live one; remove those no longer needed.
@@ -269,12 +277,6 @@ class SearchIndex:
         elif not self._lookup_searcher.up_to_date():
             self._lookup_searcher = self._lookup_searcher.refresh()
         return self._lookup_searcher
-
-    def optimize(self) -> None:
-        """Merge every segment into one."""
-        with self._lock:
-            self._open().optimize()
-            self._version += 1
 
     def searcher(self):
         """Return this thread's searcher, reopened when a commit made it stale.
@@ -358,6 +360,7 @@ class SearchIndex:
 
     def close(self) -> None:
         """Close the searchers and the index."""
+        self._merger.cancel()
         with self._columns_lock:
             for searcher in [*self._searchers, self._lookup_searcher]:
                 if searcher is not None and not searcher.is_closed:

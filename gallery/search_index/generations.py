@@ -6,6 +6,8 @@ reading the live one; the swap replaces the pointer in one ``os.replace``, so ev
 either the old generation or the new one, never a half-built index. A folder without a pointer
 (an index made before generations) is its own live generation.
 
+:func:`build` writes a generation as one large segment: one writer, one commit, no merge.
+
 Only one rebuild runs at a time on a folder (a file lock), so a generation that is neither live nor
 the one just retired is what a killed rebuild left, and is removed at the next swap.
 """
@@ -18,8 +20,13 @@ import os
 import shutil
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import Any
+
+from whoosh import index as whoosh_index
+
+from gallery.search_index.schema import codec, document_fields, schema
 
 POINTER = "CURRENT"
 PREFIX = "gen-"
@@ -42,6 +49,31 @@ def new_generation(root: Path) -> Path:
     root.mkdir(parents=True, exist_ok=True)
     folder = root / f"{PREFIX}{time.strftime('%Y%m%d%H%M%S')}-{uuid.uuid4().hex[:8]}"
     folder.mkdir()
+    return folder
+
+
+def build(root: Path, batches: Iterable[Iterable[dict[str, Any]]], limitmb: int) -> Path:
+    """Write the documents into a new generation and return its folder; a failure leaves none.
+
+    One writer with a large buffer, one commit, no merge or optimize after: one large segment,
+    not a compound file (that would copy the whole segment once more).
+    """
+    folder = new_generation(root)
+    try:
+        index = whoosh_index.create_in(folder, schema())
+        writer = index.writer(timeout=60.0, limitmb=limitmb, codec=codec(), compound=False)
+        try:
+            for batch in batches:
+                for document in batch:
+                    writer.add_document(**document_fields(document))
+            writer.commit(merge=False)
+        except BaseException:
+            writer.cancel()
+            raise
+        index.close()
+    except BaseException:
+        discard(folder)
+        raise
     return folder
 
 
