@@ -77,11 +77,15 @@ class Archive:
         self.shares = Shares(catalog, store, self.imports, self.exports, max_pixels)
 
     def open(self) -> Archive:
-        """Bring the schema up to date, clear what killed imports left, catch the index up."""
+        """Bring the schema up to date and clear what killed imports left.
+
+        The index is not touched here: a search applies what waits in the outbox first (changes
+        a killed process committed but never indexed), so a damaged index stops no command from
+        starting, and ``gallery index check`` reads without writing.
+        """
         self.store.root.mkdir(parents=True, exist_ok=True)
         self.catalog.migrate()
         self.store.sweep(self.media.held)  # files of a dead import whose row never committed
-        self.search.sync()  # repairs changes a killed process committed but never indexed
         return self
 
     def close(self) -> None:

@@ -102,3 +102,12 @@ class RejectedFile(GalleryError):
     def __reduce__(self) -> tuple[type[RejectedFile], tuple[str, str]]:
         """Pickle by code and detail, so a refusal crosses from an import worker intact."""
         return type(self), (self.code, self.detail)
+
+
+class IndexUnavailable(GalleryError):
+    """Raised when the search index cannot be read (a file lost or damaged) until it is rebuilt.
+
+    Only search stops: the index is derived, and the outbox keeps every change for the rebuilt one.
+    """
+
+    status = 503

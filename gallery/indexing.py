@@ -2,7 +2,9 @@
 
 The catalogue writes an outbox row with every searchable change (see ``catalog/outbox.py``); here those
 rows become index documents after the catalogue has committed. A process killed in between leaves the rows
-behind, and the next :meth:`Indexer.sync` (every start runs one) applies them. Each index folder is one
+behind, and the next :meth:`Indexer.sync` (before every search, after every commit, at ``gallery serve``'s
+start) applies them. A damaged index stops search only: syncing waits, the rows stay, and a rebuild
+builds a new index beside it and swaps it in. Each index folder is one
 consumer of the outbox, named by the id file it holds: processes sharing a folder share its cursor (one
 writes at a time), folders on other hosts have their own and each applies every row.
 """
@@ -11,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import threading
 import uuid
@@ -29,12 +32,13 @@ from gallery.analysis import (
 )
 from gallery.catalog import Catalog, Event, Photo, outbox
 from gallery.catalog import queries as q
-from gallery.errors import InvalidInput
+from gallery.errors import IndexUnavailable, InvalidInput
 from gallery.search_index import Results, SearchIndex
 from gallery.text import clean_name
 
 #: The file in an index folder naming it as a consumer of the outbox.
 CONSUMER_FILE = "outbox-consumer"
+log = logging.getLogger(__name__)
 
 
 def consumer_name(folder: Path) -> str:
@@ -130,11 +134,13 @@ class IndexReport:
     missing: list[str]
     stale: list[str]
     extra: list[str]
+    pending: int = 0  # outbox rows not applied yet (the check applies nothing)
+    damaged: str | None = None  # why the index cannot be read
 
     @property
     def ok(self) -> bool:
-        """Tell whether the index matches the catalogue."""
-        return not (self.missing or self.stale or self.extra)
+        """Tell whether the index is readable and matches the catalogue."""
+        return not (self.missing or self.stale or self.extra or self.damaged)
 
 
 class Indexer:
@@ -163,6 +169,9 @@ class Indexer:
         self.synonyms = load_synonyms(synonyms or DEFAULT_SYNONYMS)
         # Web threads sync after their own changes; one at a time, so none redoes another's rows.
         self._sync_lock = threading.Lock()
+        # Set while this process builds a new index: syncs and searches do not wait for it, the
+        # rebuild applies every row before it ends and the live index answers meanwhile.
+        self._rebuilding = threading.Event()
         self._schema_checked = False  # an index of an older schema is rebuilt, once per process
         # Where this index's cursor stood after this process's last sync (None: not synced yet).
         self._position: int | None = None
@@ -170,15 +179,25 @@ class Indexer:
     def sync(self, batch: int = 500) -> int:
         """Apply every pending outbox row to the index; return how many documents were written.
 
-        An index of an older schema (from an earlier version) is rebuilt first.
+        An index of an older schema (from an earlier version) is rebuilt first. A damaged index
+        is left as it is: the rows wait in the outbox for the rebuilt one, and nothing else stops.
         """
-        if not self._schema_checked:
-            # Checked once, not on every commit: reading the stored schema opens the whole index.
-            self._schema_checked = True
-            if self.index.outdated():
-                return self.rebuild()
-        with self._sync_lock:
-            return self._sync(batch)
+        try:
+            if not self._schema_checked:
+                # Checked once, not on every commit: reading the stored schema opens the whole index.
+                self._schema_checked = True
+                if self.index.outdated():
+                    return self.rebuild()
+            while not self._sync_lock.acquire(timeout=0.05):
+                if self._rebuilding.is_set():
+                    return 0  # the rebuild applies this change before it ends
+            try:
+                return self._sync(batch)
+            finally:
+                self._sync_lock.release()
+        except IndexUnavailable as exc:
+            log.warning("search index not updated, the outbox keeps the changes: %s", exc)
+            return 0
 
     def _sync(self, batch: int) -> int:
         """Apply the outbox in batches from this index's cursor (the caller holds the sync lock)."""
@@ -234,6 +253,20 @@ class Indexer:
 
     def _rebuild(self, batch: int, on_progress: Callable[[int, int], None] | None = None) -> int:
         """Rebuild, then apply what changed meanwhile (the caller holds the sync lock)."""
+        with self.index.rebuilding():  # one rebuild of a folder at a time, across processes
+            self._rebuilding.set()
+            try:
+                done = self._rebuild_beside(batch, on_progress)
+            finally:
+                self._rebuilding.clear()
+        self._sync(batch)  # a sync that did not wait for the rebuild left its rows to this one
+        return done
+
+    def _rebuild_beside(self, batch: int, on_progress: Callable[[int, int], None] | None) -> int:
+        """Build a new index beside the live one, from a snapshot; swap it in; return the count.
+
+        The live index serves searches, and takes what other processes apply, until the swap.
+        """
         with self.catalog.transaction() as session:
             # Every row numbered so far committed before the reads below: they see its change.
             start = outbox.number(session)
@@ -241,7 +274,6 @@ class Indexer:
                 session, self.consumer, start
             )
             cursor.hold = start  # rows after start stay until this rebuild has applied them
-        self.index.clear()
         done = 0
         with self.catalog.reading() as session:
             photo_ids, event_ids = q.all_ids(session)
@@ -259,18 +291,32 @@ class Indexer:
                     if on_progress:
                         on_progress(done, total)
 
-            # One writer, one commit: one large segment, no merge or optimize after.
-            self.index.bulk(batches())
-        with self.catalog.transaction() as session:
-            # Back to where the snapshot began, even if another process applied rows meanwhile:
-            # this rebuild may have written an older version of what they applied.
-            cursor = outbox.cursor(session, self.consumer)
-            cursor.position, cursor.hold = start, None
-        self._sync(batch)
+            try:
+                # One writer, one commit: one large segment, no merge or optimize after.
+                built = self.index.build(batches())
+            except BaseException:
+                with self.catalog.transaction() as session:
+                    if (cursor := outbox.cursor(session, self.consumer)) is not None:
+                        cursor.hold = None
+                raise
+        try:
+            with self.catalog.transaction() as session:
+                # Back to where the snapshot began, even if another process applied rows meanwhile:
+                # this rebuild may have written an older version of what they applied. Swapped
+                # under the cursor's lock, so no writer of another process writes the old one after.
+                cursor = outbox.cursor(session, self.consumer)
+                cursor.position, cursor.hold = start, None
+                self.index.swap(built)
+        except BaseException:
+            self.index.discard(built)
+            raise
         return done
 
     def check(self, on_progress: Callable[[int, int], None] | None = None) -> IndexReport:
-        """Compare the index with the catalogue: documents missing, stale or left over."""
+        """Compare the index with the catalogue: documents missing, stale or left over.
+
+        Read only: outbox rows waiting are counted, not applied; a damaged index is reported.
+        """
         expected: dict[str, str] = {}
         with self.catalog.reading() as session:
             photo_ids, event_ids = q.all_ids(session)
@@ -284,11 +330,16 @@ class Indexer:
                     expected[document["id"]] = document["stamp"]
                 if on_progress:
                     on_progress(len(expected), total)
-        indexed = self.index.stamps()
+            pending = outbox.waiting(session, self.consumer)
+        try:
+            indexed = self.index.stamps()
+        except IndexUnavailable as exc:
+            return IndexReport([], [], [], pending=pending, damaged=str(exc))
         return IndexReport(
             missing=sorted(set(expected) - set(indexed)),
             stale=sorted(k for k in expected.keys() & indexed.keys() if expected[k] != indexed[k]),
             extra=sorted(set(indexed) - set(expected)),
+            pending=pending,
         )
 
     def search(

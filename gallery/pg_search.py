@@ -11,6 +11,7 @@ ranking words count as in :mod:`gallery.search_index.evaluate`, then ``ts_rank_c
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections import defaultdict
 from collections.abc import Iterable
@@ -276,6 +277,21 @@ class PostgresSearch:
         """Add the documents of an emptied index, a batch per transaction."""
         for batch in batches:
             self.write(batch)
+
+    def build(self, batches: Iterable[Iterable[dict[str, Any]]]) -> None:
+        """Refill the table in place (a rebuild): there is no second copy to build beside it."""
+        self.clear()
+        self.bulk(batches)
+
+    def swap(self, _built: None) -> None:
+        """Nothing to swap: :meth:`build` filled the live table."""
+
+    def discard(self, _built: None) -> None:
+        """Nothing to remove: :meth:`build` wrote no second copy."""
+
+    def rebuilding(self) -> contextlib.AbstractContextManager[None]:
+        """Return no lock: the outbox cursor's row already orders the writers."""
+        return contextlib.nullcontext()
 
     def optimize(self) -> None:
         """Nothing to merge: PostgreSQL maintains the GIN index itself."""

@@ -52,7 +52,8 @@ def test_rows_wait_for_the_index_that_has_not_applied_them(
 ) -> None:
     a = open_archive(tmp_path, database_url, "index-a")
     b = open_archive(tmp_path, database_url, "index-b")
-    b.close()  # a host that is down for a while
+    b.search.sync()  # a host that served (gallery serve syncs as it starts)...
+    b.close()  # ...then is down for a while
     event = a.events.add("义诊", "义诊", dt.date(2024, 1, 1), slug="e")
     a.imports.import_files([photo(tmp_path / "1.jpg", seed=1)], event.slug, caption="测量血压")
     assert outbox_rows(a) > 0

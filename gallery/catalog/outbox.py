@@ -139,6 +139,17 @@ def behind(session: Session, position: int | None) -> bool:
     return session.scalar(select(SearchOutbox.id).where(waiting).limit(1)) is not None
 
 
+def waiting(session: Session, consumer: str) -> int:
+    """Count the rows this consumer has not applied yet (all of them before its first sync)."""
+    position = session.scalar(
+        select(SearchCursor.position).where(SearchCursor.consumer == consumer)
+    )
+    query = select(func.count()).select_from(SearchOutbox)
+    if position is not None:
+        query = query.where((SearchOutbox.seq > position) | SearchOutbox.seq.is_(None))
+    return session.scalar(query)
+
+
 def collect(session: Session) -> int:
     """Delete the rows every live consumer has passed; forget long-unseen consumers; return how many."""
     session.execute(

@@ -67,7 +67,7 @@ def _progress_bar(label: str):
 @index_group.command("rebuild")
 @with_appcontext
 def index_rebuild() -> None:
-    """Recreate the search index from the catalogue."""
+    """Recreate the search index from the catalogue, beside the live one, and swap it in."""
     bar, progress = _progress_bar("Indexing")
     with bar:
         count = get_archive().search.rebuild(progress)
@@ -77,10 +77,13 @@ def index_rebuild() -> None:
 @index_group.command("check")
 @with_appcontext
 def index_check() -> None:
-    """Report photos and events missing from, or stale in, the search index."""
+    """Report photos and events missing from, or stale in, the search index (changing nothing)."""
     bar, progress = _progress_bar("Checking")
     with bar:
         report = get_archive().search.check(progress)
+    if report.damaged:
+        click.echo(f"damaged: {report.damaged}")
+        click.echo("run `gallery index rebuild`: it builds a new index beside this one")
     for label, ids in (
         ("missing", report.missing),
         ("stale", report.stale),
@@ -89,7 +92,8 @@ def index_check() -> None:
         for doc_id in ids:
             click.echo(f"{label}: {doc_id}")
     click.echo(
-        f"missing {len(report.missing)}, stale {len(report.stale)}, extra {len(report.extra)}"
+        f"missing {len(report.missing)}, stale {len(report.stale)}, extra {len(report.extra)}, "
+        f"pending {report.pending} (outbox rows the next search or commit applies)"
     )
     if not report.ok:
         sys.exit(1)

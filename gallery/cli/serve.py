@@ -44,6 +44,8 @@ def serve_command(host: str, port: int, threads: int) -> None:
     from waitress.server import create_server
 
     app = current_app._get_current_object()  # type: ignore[attr-defined]
+    # Catch the index up before the first search needs it; a damaged one is reported, not fatal.
+    get_archive().search.sync()
     server = create_server(
         app, host=host, port=port, threads=threads, clear_untrusted_proxy_headers=True
     )

@@ -10,22 +10,34 @@ schema lives in :mod:`gallery.search_index.schema`.
 Queries are evaluated by :mod:`gallery.search_index.evaluate` as masks, without Whoosh's scoring.
 Each thread searches with its own searcher: Whoosh readers share file positions and are not safe to
 share between threads.
+
+The folder holds generations (:mod:`gallery.search_index.generations`): a rebuild writes a new index
+beside the live one and swaps it in, and every process follows the swap. An index that cannot be
+read (a segment file lost or cut) raises :class:`~gallery.errors.IndexUnavailable`: it is derived,
+so nothing else stops, and a rebuild replaces it.
 """
 
 from __future__ import annotations
 
+import contextlib
+import logging
+import pickle
+import struct
 import threading
 import time
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+import zlib
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 from whoosh import index as whoosh_index
+from whoosh import writing as whoosh_writing
 
 from gallery.analysis import QueryPlan
+from gallery.errors import GalleryError, IndexUnavailable
 from gallery.highlight import highlight
+from gallery.search_index import generations, merging
 from gallery.search_index.evaluate import (
     CODED,
     Codes,
@@ -36,6 +48,7 @@ from gallery.search_index.evaluate import (
     ranking,
     segment_columns,
 )
+from gallery.search_index.results import Hit, Results, _hit  # noqa: F401 - Hit: the package's
 from gallery.search_index.schema import (  # noqa: F401 - the tokenizers: for old pickled schemas
     GramTokenizer,
     SpaceTokenizer,
@@ -48,45 +61,28 @@ from gallery.search_index.schema import (  # noqa: F401 - the tokenizers: for ol
 # An index written before this layout pickled its schema with these names.
 WordTokenizer = SpaceTokenizer
 
-SEGMENTS_BEFORE_MERGE = 8
-
-
-@dataclass
-class Hit:
-    """One photo found."""
-
-    photo_id: int
-    event: str
-    caption: str
-    photographer: str | None
-    taken_at: str | None
-    score: float
-    highlight: str
-    event_title: str = ""
-    date: str = ""  # the camera's date, or the event's for a photo without one
-    date_from_event: bool = False
-    match: str = "exact"  # "exact", "relaxed" (most words) or "sound" (homophones)
-
-
-@dataclass
-class Results:
-    """One page of search results, with the total and facet counts over all matches."""
-
-    total: int
-    hits: list[Hit]
-    facets: dict[str, dict[str, int]]
-    events: list[dict[str, Any]]
-    exact: int = 0  # how many matched every word as typed; the rest matched a fallback
-    corrected: str | None = None  # "showing results for" this, when sound found what text did not
-    relaxed: bool = False
-    extra: dict[str, Any] = field(default_factory=dict)
+# A rebuild's posting buffer (Whoosh's estimate, close to the memory used): 100,000 documents fit,
+# so they are sorted once in memory instead of through temporary run files.
+REBUILD_LIMIT_MB = 2048
+# What reading a damaged index raises: a file missing, cut short or overwritten.
+DAMAGE = (
+    OSError,
+    EOFError,
+    ValueError,
+    struct.error,
+    zlib.error,
+    pickle.UnpicklingError,
+    whoosh_index.IndexError,
+)
+log = logging.getLogger(__name__)
 
 
 class SearchIndex:
     """The Whoosh index in one folder: one writer at a time, a searcher per thread."""
 
     def __init__(self, folder: Path) -> None:
-        self.folder = folder
+        self.root = folder
+        self.folder = generations.current(folder)  # the live generation
         self._lock = threading.Lock()
         self._local = threading.local()
         self._version = 0  # commits made by this process
@@ -97,6 +93,8 @@ class SearchIndex:
         self._codes = Codes()
         self._columns_lock = threading.Lock()
         self._index = None
+        self._reported: Path | None = None  # the damaged generation already logged
+        self._merger = merging.Merger(self._merge_small)
 
     def _open(self):
         """Open the index, creating it on first use."""
@@ -109,13 +107,61 @@ class SearchIndex:
                     self._index = whoosh_index.create_in(self.folder, schema())
             return self._index
 
+    @contextlib.contextmanager
+    def _reading(self):
+        """Turn what a damaged index raises into :class:`IndexUnavailable`."""
+        try:
+            yield
+        except GalleryError:
+            raise
+        except DAMAGE as exc:
+            if self._reported != self.folder:  # once per generation, not per search
+                self._reported = self.folder
+                log.error(
+                    "search index %s unreadable (%s): run gallery index rebuild", self.folder, exc
+                )
+            self._local = threading.local()  # this thread's searcher may be the broken part
+            raise IndexUnavailable(f"the search index cannot be read: {exc}") from exc
+
+    def _follow(self) -> None:
+        """Switch to the live generation when a rebuild (of any process) swapped in a new one.
+
+        The old generation's searchers are not closed: other threads may be reading them; they
+        close when dropped, and its files stay readable while open even once removed.
+        """
+        folder = generations.current(self.root)
+        if folder == self.folder:
+            return
+        with self._columns_lock:
+            self.folder = folder
+            self._index = None
+            self._lookup_searcher = None
+            self._searchers = []
+            self._columns = (None, None)
+            self._segment_columns = {}
+            self._version += 1
+
+    def readable(self) -> bool:
+        """Tell whether every segment of the live generation opens."""
+        try:
+            with self._reading():
+                self._follow()
+                if whoosh_index.exists_in(self.folder):
+                    whoosh_index.open_dir(self.folder).searcher().close()
+        except IndexUnavailable:
+            return False
+        return True
+
     def outdated(self) -> bool:
         """Tell whether the folder holds an index of another schema (a rebuild recreates it)."""
+        self._follow()
         if not whoosh_index.exists_in(self.folder):
             return False
         try:
             stored = whoosh_index.open_dir(self.folder).schema
-        except Exception:  # noqa: BLE001 - an unreadable schema is outdated too
+        except DAMAGE:
+            return False  # damaged, not outdated: searches say so, and a rebuild repairs it
+        except Exception:  # noqa: BLE001 - a schema of classes since renamed is outdated
             return True
         return sorted(stored.names()) != sorted(schema().names())
 
@@ -128,8 +174,9 @@ class SearchIndex:
 
     def write(self, documents: Iterable[dict[str, Any]], deletions: Iterable[str] = ()) -> None:
         """Add or replace documents and delete ids, in one commit that does not merge segments."""
-        index = self._open()
-        with self._lock:
+        with self._lock, self._reading():
+            self._follow()  # under the outbox cursor's lock: a swap is seen before writing
+            index = self._open()
             writer = index.writer(timeout=60.0, codec=codec())
             try:
                 # An add needs no reader over every segment, as update_document opens: only a
@@ -144,15 +191,33 @@ class SearchIndex:
                         writer.add_document(**fields)
                     else:
                         writer.update_document(**fields)
-                # No merge on most commits (a merge costs a lot on a big index); small segments are
-                # merged once they pile up, since every reader opens each segment.
-                writer.commit(merge=len(index._segments()) >= SEGMENTS_BEFORE_MERGE)
+                # No merge here unless segments pile up: the merger runs once commits pause.
+                segments = len(writer.segments) + 1
+                many = segments >= merging.TOO_MANY
+                writer.commit(mergetype=merging.merge_small if many else whoosh_writing.NO_MERGE)
                 self._version += 1
             except BaseException:
                 writer.cancel()  # releases the lock; the outbox still holds the change
                 raise
+        self._merger.committed(segments)
 
-    def bulk(self, batches: Iterable[Iterable[dict[str, Any]]], limitmb: int = 512) -> None:
+    def _merge_small(self) -> None:
+        """Merge the small segments commits left, with a writer that adds nothing."""
+        with self._lock, self._reading():
+            if self._index is None:  # closed meanwhile
+                return
+            self._follow()
+            writer = self._open().writer(timeout=60.0, codec=codec())
+            try:
+                writer.commit(mergetype=merging.merge_small)
+            except BaseException:
+                writer.cancel()
+                raise
+            self._version += 1
+
+    def bulk(
+        self, batches: Iterable[Iterable[dict[str, Any]]], limitmb: int = REBUILD_LIMIT_MB
+    ) -> None:
         """Add the documents of an emptied index with one writer and one commit: one segment.
 
         No optimize after: the one writer already makes one large segment, and a merge would
@@ -172,6 +237,35 @@ class SearchIndex:
                 writer.cancel()
                 raise
 
+    def build(
+        self, batches: Iterable[Iterable[dict[str, Any]]], limitmb: int = REBUILD_LIMIT_MB
+    ) -> Path:
+        """Write the documents into a new generation beside the live one; return its folder.
+
+        Searches and writes go on with the live generation meanwhile; :meth:`swap` makes the new
+        one live.
+        """
+        return generations.build(self.root, batches, limitmb)
+
+    def swap(self, folder: Path) -> None:
+        """Make a generation :meth:`build` wrote the live one; remove those no longer needed.
+
+        The generation it replaces is kept while it is readable, for the searches of other
+        processes that have not followed yet; the next swap removes it.
+        """
+        previous = self.folder if self.readable() else None
+        generations.point_to(self.root, folder)
+        self._follow()
+        generations.remove_unused(self.root, {folder, previous} - {None})
+
+    def discard(self, folder: Path) -> None:
+        """Remove a generation that will not be swapped in."""
+        generations.discard(folder)
+
+    def rebuilding(self):
+        """Return the lock one rebuild of this folder holds at a time."""
+        return generations.rebuilding(self.root)
+
     def _lookup(self):
         """Return a searcher to tell which ids the index holds, refreshed cheaply after each commit.
 
@@ -184,12 +278,6 @@ class SearchIndex:
             self._lookup_searcher = self._lookup_searcher.refresh()
         return self._lookup_searcher
 
-    def optimize(self) -> None:
-        """Merge every segment into one."""
-        with self._lock:
-            self._open().optimize()
-            self._version += 1
-
     def searcher(self):
         """Return this thread's searcher, reopened when a commit made it stale.
 
@@ -201,7 +289,13 @@ class SearchIndex:
         now = time.monotonic()
         if searcher is not None and local.version == self._version and now - local.checked < 1.0:
             return searcher
-        if searcher is None or not searcher.up_to_date():
+        with self._reading():
+            return self._fresh_searcher(local, searcher, now)
+
+    def _fresh_searcher(self, local: Any, searcher: Any, now: float):
+        """Return this thread's searcher after following a swap and checking for new commits."""
+        self._follow()
+        if searcher is None or local.folder != self.folder or not searcher.up_to_date():
             # A fresh searcher, not refresh(): Whoosh's refresh reuses segment readers whose
             # deletions it does not reload, and would show a replaced document twice. The old one
             # is left to close when dropped: nothing else reads it, as it belongs to this thread.
@@ -210,13 +304,20 @@ class SearchIndex:
             with self._columns_lock:
                 self._searchers = [s for s in self._searchers if not s.is_closed][-64:]
                 self._searchers.append(searcher)
-        local.version, local.checked = self._version, now
+        local.version, local.checked, local.folder = self._version, now, self.folder
         return searcher
 
     def stamps(self) -> dict[str, str]:
-        """Return every document id with the stamp of the content it was indexed from."""
-        searcher = self.searcher()
-        return {fields["id"]: fields.get("stamp", "") for fields in searcher.all_stored_fields()}
+        """Return every document id with the stamp of the content it was indexed from.
+
+        Read only: a folder without an index holds none (it is not created).
+        """
+        self._follow()
+        if not whoosh_index.exists_in(self.folder):
+            return {}
+        with self._reading():
+            searcher = self.searcher()
+            return {f["id"]: f.get("stamp", "") for f in searcher.all_stored_fields()}
 
     def columns(self, searcher: Any) -> Columns:
         """Return the facet, date and length columns of a searcher's generation, as arrays.
@@ -259,6 +360,7 @@ class SearchIndex:
 
     def close(self) -> None:
         """Close the searchers and the index."""
+        self._merger.cancel()
         with self._columns_lock:
             for searcher in [*self._searchers, self._lookup_searcher]:
                 if searcher is not None and not searcher.is_closed:
@@ -287,77 +389,62 @@ class SearchIndex:
         When the plan matches fewer than ``few`` photos, each fallback plan (labelled "relaxed" or
         "sound") adds its other matches below, in order.
         """
-        searcher = self.searcher()
-        columns = self.columns(searcher)
-        evaluator = Evaluator(searcher, columns)
-        event_docs = evaluator.events
-        photos_only = columns.live & ~event_docs
-        if event:
-            code = columns.codes.codes["facet_event"].get(event, -1)
-            photos_only &= columns.coded["facet_event"] == code
-        found, strength, ranked = evaluate(evaluator, plan)
-        if found is None:  # no words, no filters: every photo
-            found = columns.live
-        order = ranking(found & photos_only, strength, ranked, columns, sort)
-        exact = len(order)
-        labels = {"exact": exact}
-        if exact < few:
-            seen = found.copy()
-            for label, other in fallbacks:
-                more, more_strength, more_ranked = evaluate(evaluator, other)
-                if more is None:
-                    continue
-                more &= photos_only & ~seen
-                if more.any():
-                    order = np.concatenate(
-                        [order, ranking(more, more_strength, more_ranked, columns, sort)]
+        with self._reading():  # a damaged index: one clear error
+            searcher = self.searcher()
+            columns = self.columns(searcher)
+            evaluator = Evaluator(searcher, columns)
+            event_docs = evaluator.events
+            photos_only = columns.live & ~event_docs
+            if event:
+                code = columns.codes.codes["facet_event"].get(event, -1)
+                photos_only &= columns.coded["facet_event"] == code
+            found, strength, ranked = evaluate(evaluator, plan)
+            if found is None:  # no words, no filters: every photo
+                found = columns.live
+            order = ranking(found & photos_only, strength, ranked, columns, sort)
+            exact = len(order)
+            labels = {"exact": exact}
+            if exact < few:
+                seen = found.copy()
+                for label, other in fallbacks:
+                    more, more_strength, more_ranked = evaluate(evaluator, other)
+                    if more is None:
+                        continue
+                    more &= photos_only & ~seen
+                    if more.any():
+                        order = np.concatenate(
+                            [order, ranking(more, more_strength, more_ranked, columns, sort)]
+                        )
+                        labels[label] = len(order)
+                        seen |= more
+            facets = facet_counts(columns, order)
+            page = max(1, page)
+            shown = order[(page - 1) * per_page : page * per_page].tolist()
+            stored = searcher.reader().stored_fields
+            hits = []
+            for position, docnum in enumerate(shown, start=(page - 1) * per_page):
+                label = next(name for name, end in labels.items() if position < end)
+                hits.append(_hit(stored(docnum), plan.needles, int(strength[docnum]), label))
+            events = []
+            if plan.clauses:
+                for docnum in ranking(found & event_docs, strength, ranked, columns, "relevance")[
+                    :5
+                ]:
+                    fields = stored(int(docnum))
+                    events.append(
+                        {
+                            "slug": fields["event_slug"],
+                            "title": fields["title"],
+                            "score": float(strength[docnum]),
+                            "highlight": highlight(fields["title"], plan.needles),
+                        }
                     )
-                    labels[label] = len(order)
-                    seen |= more
-        facets = facet_counts(columns, order)
-        page = max(1, page)
-        shown = order[(page - 1) * per_page : page * per_page].tolist()
-        stored = searcher.reader().stored_fields
-        hits = []
-        for position, docnum in enumerate(shown, start=(page - 1) * per_page):
-            label = next(name for name, end in labels.items() if position < end)
-            hits.append(_hit(stored(docnum), plan.needles, int(strength[docnum]), label))
-        events = []
-        if plan.clauses:
-            for docnum in ranking(found & event_docs, strength, ranked, columns, "relevance")[:5]:
-                fields = stored(int(docnum))
-                events.append(
-                    {
-                        "slug": fields["event_slug"],
-                        "title": fields["title"],
-                        "score": float(strength[docnum]),
-                        "highlight": highlight(fields["title"], plan.needles),
-                    }
-                )
-        results = Results(len(order), hits, facets, events, exact=exact)
-        results.relaxed = len(order) > exact
-        return results
+            results = Results(len(order), hits, facets, events, exact=exact)
+            results.relaxed = len(order) > exact
+            return results
 
 
 def _segment_key(reader: Any) -> Any:
     """Return what names a segment for as long as it lives."""
     segment = getattr(reader, "_segment", None)
     return segment.segment_id() if segment is not None else id(reader)
-
-
-def _hit(fields: Mapping[str, Any], needles: list[str], score: int, label: str) -> Hit:
-    """Return the hit of a photo's stored fields."""
-    caption = fields.get("caption", "")
-    return Hit(
-        photo_id=fields["photo_id"],
-        event=fields["event_slug"],
-        caption=caption,
-        photographer=fields.get("photographer_name") or None,
-        taken_at=fields.get("taken_at") or None,
-        score=float(score),
-        highlight=highlight(caption, needles) if caption else "",
-        event_title=fields.get("title", ""),
-        date=fields.get("taken", ""),
-        date_from_event=fields.get("date_source") == "event",
-        match=label,
-    )

@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from gallery.errors import DiskFull, GalleryError, RejectedFile, TooLong
+from gallery.errors import DiskFull, GalleryError, IndexUnavailable, RejectedFile, TooLong
 from gallery.views.access import wants_json
 
 #: The fields a text limit names (gallery.limits), as a form labels them.
@@ -53,6 +53,13 @@ def error_answer(status: int, message: str, field: str | None = None) -> Any:
     return render_template("error.html", status=status, message=message), status
 
 
+def index_unavailable() -> str:
+    """Say in the reader's language that search is away while its index is rebuilt."""
+    return _(
+        "The search index is being rebuilt. Search will be back shortly; everything else works."
+    )
+
+
 def init_handlers(app: Flask) -> None:
     """Render the archive's own errors, CSRF failures and HTTP errors in one way."""
 
@@ -72,6 +79,11 @@ def init_handlers(app: Flask) -> None:
         from gallery.views.api import reason  # the reasons live with the API, which imports us
 
         return error_answer(error.status, reason(error.code) or "")
+
+    @app.errorhandler(IndexUnavailable)
+    def search_unavailable(_error: IndexUnavailable) -> Any:
+        answer, status = error_answer(503, index_unavailable())
+        return answer, status, {"Retry-After": "60"}
 
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError) -> Any:

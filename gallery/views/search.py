@@ -9,8 +9,10 @@ from flask import Blueprint, render_template, request
 from flask_babel import gettext as _
 
 from gallery.analysis import QueryRefused
+from gallery.errors import IndexUnavailable
 from gallery.views import account, archive, require
 from gallery.views.bulk import bar
+from gallery.views.handlers import index_unavailable
 
 bp = Blueprint("search", __name__)
 PER_PAGE = 40
@@ -53,6 +55,11 @@ def search() -> Any:
             "search/results.html", query=query, results=None, refused=refusal(error)
         )
         return page_html, 400
+    except IndexUnavailable:
+        page_html = render_template(
+            "search/results.html", query=query, results=None, refused=index_unavailable()
+        )
+        return page_html, 503, {"Retry-After": "60"}
     cards = gallery.browse.cards([hit.photo_id for hit in results.hits])
     # The facets are cut here, once: the template lists what it is given.
     facets = {
