@@ -325,7 +325,7 @@ def test_search_page_grid_and_refusal(app, client, users, tmp_path: Path) -> Non
     login(client, "viewer")
     page = client.get("/search?q=运动会").get_data(as_text=True)
     assert page.count('class="hit"') == 2 and page.count("/thumb/") >= 2
-    assert "拔河比赛" in page and page.count(">2024-06-15<") == 2  # the uncaptioned one too
+    assert "拔河比赛" in page and page.count(">2024年6月15日<") == 2  # the uncaptioned one too
     assert page.count('class="date-source"') == 2  # no camera date: the event's, marked
     assert page.count(">运动会</a>") >= 2
     assert page.count("<h3>") == len(set(re.findall(r"<h3>([^<]+)</h3>", page)))  # facets once
