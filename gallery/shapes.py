@@ -16,15 +16,15 @@ from typing import Any
 from gallery.article.credits import names_as_written
 from gallery.catalog import CREDIT_ROLES, Event, Photo
 from gallery.media_store import MediaStore
-from gallery.text import clean_name, name_key, script, to_simplified
+from gallery.text import clean_name, name_key, script
 
 
 def credit_line(event: Event) -> list[dict[str, Any]]:
     """Return the event's credits in publication order: [{role, label, names}] (文：… 图：…).
 
     The line is in one script: names as the article wrote them when it wrote them all in one (a
-    Traditional article keeps 馬秀清 and 楊軍); else each person by their catalogue name; and should
-    those mix too (馬秀清 beside 杨军), all in Simplified, the interface's script.
+    Traditional article keeps 馬秀清 and 楊軍); else each person by their catalogue name, the name
+    their photos, their page and the export give them too (never a converted name of our own).
     """
     credits = list(event.credits)
     if not credits:
@@ -33,8 +33,6 @@ def credit_line(event: Event) -> list[dict[str, Any]]:
     shown = [written.get(c.person.name_key) for c in credits]
     if not all(shown) or not _one_script(shown):
         shown = [c.person.display_name for c in credits]
-        if not _one_script(shown):
-            shown = [to_simplified(name) for name in shown]
     names: dict[str, list[str]] = {}
     for credit, name in zip(credits, shown, strict=True):
         names.setdefault(credit.role, []).append(name)
