@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 from typing import Any
 
 from flask import Flask, current_app, jsonify, render_template
@@ -64,6 +65,12 @@ def init_handlers(app: Flask) -> None:
         elif isinstance(error, DiskFull):
             message = disk_full()
         return error_answer(error.status, message, getattr(error, "field", None))
+
+    @app.errorhandler(OSError)
+    def os_error(error: OSError) -> Any:
+        if error.errno in (errno.ENOSPC, errno.EDQUOT):
+            return error_answer(507, disk_full())
+        raise error
 
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError) -> Any:
