@@ -30,8 +30,11 @@ DEFAULTS: dict[str, Any] = {
     "TEXT_LIMITS": "",
     # A search synonym table; empty means the one shipped in gallery/synonyms.txt.
     "SYNONYMS": "",
-    # Signs session cookies; empty means a random key kept in <MEDIA_DIR>/secret_key.
+    # Signs session cookies; empty means a random key kept in SECRET_KEY_FILE.
     "SECRET_KEY": "",
+    # Where that random key is kept; empty means <MEDIA_DIR>/secret_key, which every backup of the
+    # media folder then carries (whoever holds a backup can forge sessions): keep it outside.
+    "SECRET_KEY_FILE": "",
     # Largest upload, in bytes (one request per file); a bigger file is answered 413.
     "MAX_CONTENT_LENGTH": 300 * 1024 * 1024,
     # Set to 1 when the gallery is served over HTTPS, so session cookies never travel in clear.
@@ -103,6 +106,8 @@ def resolve(config: dict[str, Any]) -> dict[str, Any]:
     media = Path(config["MEDIA_DIR"]).expanduser().resolve()
     config["MEDIA_DIR"] = media
     config["INDEX_DIR"] = Path(config["INDEX_DIR"]).expanduser().resolve()
+    key_file = config.get("SECRET_KEY_FILE") or media / "secret_key"
+    config["SECRET_KEY_FILE"] = Path(key_file).expanduser().resolve()
     if not config["DATABASE_URL"]:
         config["DATABASE_URL"] = f"sqlite:///{media / 'catalog.sqlite3'}"
     if isinstance(config["DERIVATIVE_SIZES"], str):

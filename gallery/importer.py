@@ -6,6 +6,7 @@ The search index follows through the catalogue's after-commit hook, once per 25 
 from __future__ import annotations
 
 import dataclasses
+import errno
 import functools
 import shutil
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -17,7 +18,7 @@ from typing import Any
 from gallery.catalog import Catalog, Photo
 from gallery.catalog import queries as q
 from gallery.config import DEFAULTS
-from gallery.errors import Conflict, NotFound, RejectedFile
+from gallery.errors import Conflict, DiskFull, NotFound, RejectedFile
 from gallery.ingest import Job, Staged, stage
 from gallery.limits import Limits
 from gallery.media_store import MediaStore, hash_file
@@ -167,7 +168,12 @@ class Importer:
         folder = self.store.temp_folder("upload")
         try:
             path = folder / safe_name(filename)
-            save(path)
+            try:
+                save(path)
+            except OSError as exc:
+                if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+                    raise DiskFull("the archive's disk is full") from None
+                raise
             [result] = self.import_files(
                 [path], event_slug, photographer=photographer, uploader=uploader
             )

@@ -55,3 +55,25 @@ def test_bad_sizes_are_refused(spec: str) -> None:
 def test_every_flask_setting_has_its_one_default() -> None:
     for key in ("SESSION_COOKIE_SAMESITE", "PERMANENT_SESSION_LIFETIME", "BABEL_DEFAULT_LOCALE"):
         assert key in DEFAULTS
+
+
+def test_the_secret_key_can_live_outside_the_media_folder(tmp_path: Path) -> None:
+    from gallery import create_app, get_archive
+
+    key_file = tmp_path / "etc" / "secret_key"
+    environ = {
+        "GALLERY_MEDIA_DIR": str(tmp_path / "media"),
+        "GALLERY_INDEX_DIR": str(tmp_path / "index"),
+        "GALLERY_SECRET_KEY_FILE": str(key_file),
+    }
+    assert load_config(environ=environ)["SECRET_KEY_FILE"] == key_file
+    keys = []
+    for _ in range(2):  # a second start reads the key the first one made
+        app = create_app(load_config(environ=environ))
+        keys.append(app.config["SECRET_KEY"])
+        get_archive(app).close()
+    assert keys[0] == keys[1] == key_file.read_text().strip() and len(keys[0]) == 64
+    assert key_file.stat().st_mode & 0o777 == 0o600
+    assert not (tmp_path / "media" / "secret_key").exists()  # not in a backup of the media folder
+    default = load_config(environ={"GALLERY_MEDIA_DIR": str(tmp_path / "media")})
+    assert default["SECRET_KEY_FILE"] == tmp_path / "media" / "secret_key"

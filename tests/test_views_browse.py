@@ -80,3 +80,23 @@ def test_a_damaged_picture_is_flagged_on_its_page(
     assert "图片数据已损坏：部分画面无法解码。" in page
     login(client, "viewer")
     assert "图片数据已损坏" not in text_of(client.get(f"/photos/{result.photo_id}"))
+
+
+def test_the_trash_page_never_purges_the_purge_is_a_post_with_csrf(client, archive, photos):
+    from gallery.catalog import Photo
+
+    token = login(client, "admin")
+    archive.photos.delete(photos[0], user="admin")
+    sha = archive.exports.photo(photos[0])["sha256"]
+    with archive.catalog.transaction() as session:  # deleted 31 days ago: past its time
+        session.get(Photo, photos[0]).deleted_at -= dt.timedelta(days=31)
+    for _ in range(2):
+        page = text_of(client.get("/admin/trash"))
+        assert f"/media/thumb/{sha}.jpg" in page and "永久删除" in page
+    assert len(archive.photos.trash()) == 1
+    assert client.post("/admin/trash/purge").status_code == 400  # no CSRF token
+    assert len(archive.photos.trash()) == 1
+    answer = client.post("/admin/trash/purge", data={"csrf_token": token})
+    assert answer.status_code == 302 and archive.photos.trash() == []
+    assert not archive.store.original_path(sha, "jpg").exists()
+    assert "回收站是空的" in text_of(client.get("/admin/trash"))

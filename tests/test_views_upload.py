@@ -131,3 +131,26 @@ def test_concurrent_uploads_lose_nothing(app, archive, event, tmp_path: Path) ->
         "新人1",
         "新人2",
     }
+
+
+def test_a_full_disk_answers_507_saying_so(client, archive, event, users, monkeypatch) -> None:
+    import errno
+    import io
+
+    from werkzeug.datastructures import FileStorage
+
+    from tests.imagegen import encode, upright
+
+    def full_disk(self, destination, buffer_size=16384):  # a writer whose disk is full
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    token = login(client, "editor")
+    monkeypatch.setattr(FileStorage, "save", full_disk)
+    answer = client.post(
+        "/api/v1/photos",
+        data={"event": event, "file": (io.BytesIO(encode(upright())), "a.jpg")},
+        headers={"X-CSRFToken": token},
+    )
+    assert answer.status_code == 507 and "磁盘已满" in answer.json["error"]
+    assert archive.exports.catalogue()["photos"] == []
+    assert not list((archive.store.root / "tmp").glob("upload*/*"))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import io
+import re
 import struct
 import threading
 import warnings
@@ -162,7 +163,7 @@ def _open_pillow(path: Path, max_pixels: int) -> Image.Image:
     except UnidentifiedImageError:
         raise RejectedFile("not_an_image") from None
     except Image.DecompressionBombError as exc:
-        raise RejectedFile("too_many_pixels", str(exc)) from None
+        raise _too_many(exc) from None
     except (OSError, SyntaxError, ValueError, EOFError) as exc:
         raise RejectedFile("unreadable_image", str(exc)) from None
     if im.format not in FORMATS:
@@ -177,6 +178,13 @@ def _open_pillow(path: Path, max_pixels: int) -> Image.Image:
             f"{width}×{height} = {width * height / 1e6:.0f} MP, limit {max_pixels / 1e6:.0f} MP",
         )
     return im
+
+
+def _too_many(exc: Exception) -> RejectedFile:
+    """Refuse a bomb Pillow caught, naming our limit (Pillow's words name twice it)."""
+    found = re.search(r"\((\d+) pixels\)", str(exc))
+    size = f"{int(found[1]) / 1e6:.0f} MP, " if found else ""
+    return RejectedFile("too_many_pixels", f"{size}limit {Image.MAX_IMAGE_PIXELS / 1e6:.0f} MP")
 
 
 def open_damaged(path: Path, max_pixels: int) -> Image.Image:
@@ -405,7 +413,7 @@ def make_derivatives(
             im.draft("RGB" if im.mode == "RGB" else None, largest)
         im.load()
     except Image.DecompressionBombError as exc:
-        raise RejectedFile("too_many_pixels", str(exc)) from None
+        raise _too_many(exc) from None
     except (OSError, SyntaxError, ValueError, EOFError) as exc:
         raise RejectedFile("truncated", str(exc)) from None
     current = _flatten(im)

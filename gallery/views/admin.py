@@ -94,8 +94,18 @@ def revoke_token(token_id: int) -> Any:
 @require("delete")
 def trash() -> Any:
     """List deleted photos, each restorable until its purge date."""
-    # Listing never purges (a GET changes nothing): `gallery trash purge` runs from cron.
-    return render_template("admin/trash.html", photos=archive().photos.trash())
+    # Listing never purges (a GET changes nothing): the purge is a POST, or `gallery trash purge`.
+    photos = archive().photos
+    return render_template("admin/trash.html", photos=photos.trash(), expired=len(photos.expired()))
+
+
+@bp.post("/admin/trash/purge")
+@require("delete")
+def purge() -> Any:
+    """Delete for good the photos whose time in the trash is over."""
+    count = archive().photos.purge_trash()
+    flash(_("%(count)s photos deleted for good.", count=count), "ok")
+    return redirect(url_for("admin.trash"))
 
 
 @bp.post("/admin/trash/<int:photo_id>/restore")

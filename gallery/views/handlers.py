@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 from typing import Any
 
 from flask import Flask, current_app, jsonify, render_template
@@ -84,6 +85,12 @@ def init_handlers(app: Flask) -> None:
     def search_unavailable(_error: IndexUnavailable) -> Any:
         answer, status = error_answer(503, index_unavailable())
         return answer, status, {"Retry-After": "60"}
+
+    @app.errorhandler(OSError)
+    def os_error(error: OSError) -> Any:
+        if error.errno in (errno.ENOSPC, errno.EDQUOT):
+            return error_answer(507, disk_full())
+        raise error
 
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError) -> Any:

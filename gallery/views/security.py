@@ -13,10 +13,10 @@ from flask import Flask
 
 
 def load_secret_key(app: Flask) -> None:
-    """Use the configured key, else one kept in the media folder so sessions survive restarts."""
+    """Use the configured key, else a random one kept in SECRET_KEY_FILE so sessions survive restarts."""
     if app.config.get("SECRET_KEY"):
         return
-    path = Path(app.config["MEDIA_DIR"]) / "secret_key"
+    path = Path(app.config["SECRET_KEY_FILE"])
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
         fd = path.open("x", encoding="ascii")  # fails if another process wrote it first
