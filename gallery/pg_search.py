@@ -26,7 +26,7 @@ from gallery.analysis import (
     QueryPlan,
     document_text,
     gram_tokens,
-    name_tokens,
+    names_text,
     pinyin_tokens,
     word_tokens,
 )
@@ -43,6 +43,7 @@ EVENT_FIELDS = {"event", "place", "kind"}
 PREFIX = {
     "text": "t:",
     "names": "n:",
+    "people": "pp:",
     "pinyin": "p:",
     "words": "w:",
     "person": "pe:",
@@ -78,7 +79,8 @@ def document_row(document: dict[str, Any]) -> dict[str, Any]:
             tokens[PREFIX[field] + token].append(position)
 
     grams("text", text)
-    grams("names", "\n".join([*names, " ".join(name_tokens(names))]))
+    grams("names", names_text(names))
+    grams("people", names_text(document.get("people", [])))
     for name in names:
         tokens["pe:" + search_key(name).replace(" ", "")]
     for n, word in enumerate(word_tokens(f"{text}\n{' '.join(names)}")):

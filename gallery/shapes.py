@@ -74,6 +74,7 @@ def card(photo: Photo) -> dict[str, Any]:
         "taken_at": photo.taken_at,
         "event": photo.event.slug,
         "event_title": photo.event.title,
+        "event_date": photo.event.start_date,
     }
 
 
@@ -122,7 +123,7 @@ def photo_page(photo: Photo, neighbours: list[int], *, staff: bool) -> dict[str,
 def photo_record(photo: Photo, store: MediaStore, sizes: Mapping[str, int]) -> dict[str, Any]:
     """Return a photo as exported (the JSON backup format and the API's photo): every field."""
     record = card(photo)
-    for key in ("event_title", "photographer_id"):
+    for key in ("event_title", "event_date", "photographer_id"):
         del record[key]
     return {
         **record,

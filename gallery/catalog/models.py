@@ -70,6 +70,17 @@ class Event(Base):
     )
 
 
+class EventSlug(Base):
+    """A slug an event had before its slug changed: links made with it redirect to the event."""
+
+    __tablename__ = "event_slug"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(120), unique=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
 class Credit(Base):
     """One person credited for an event in one role (文, 图, 排版, 责任编辑, 审核)."""
 

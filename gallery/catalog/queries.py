@@ -12,6 +12,7 @@ from gallery.catalog.models import (
     Credit,
     DisplayLink,
     Event,
+    EventSlug,
     Exhibition,
     ExhibitionItem,
     Person,
@@ -130,8 +131,33 @@ def photo_counts(session: Session) -> dict[int, int]:
 
 
 def slug_taken(session: Session, slug: str) -> bool:
-    """Tell whether an event already uses ``slug``."""
-    return session.scalar(select(func.count()).where(Event.slug == slug)) > 0
+    """Tell whether an event uses ``slug``, now or before (an old slug keeps redirecting)."""
+    return slug_owner(session, slug) is not None
+
+
+def slug_owner(session: Session, slug: str) -> int | None:
+    """Return the id of the event whose slug, current or earlier, is ``slug``."""
+    current = session.scalar(select(Event.id).where(Event.slug == slug))
+    if current is not None:
+        return current
+    return session.scalar(select(EventSlug.event_id).where(EventSlug.slug == slug))
+
+
+def earlier_slug(session: Session, slug: str) -> EventSlug | None:
+    """Return the record of ``slug`` as an event's earlier slug, if it is one."""
+    return session.scalar(select(EventSlug).where(EventSlug.slug == slug))
+
+
+def earlier_slugs(session: Session, event_id: int) -> list[EventSlug]:
+    """Return an event's earlier slugs, oldest first."""
+    query = select(EventSlug).where(EventSlug.event_id == event_id).order_by(EventSlug.id)
+    return list(session.scalars(query))
+
+
+def all_event_photos(session: Session, event_id: int) -> list[Photo]:
+    """Return every photo of an event, those in the trash too."""
+    query = select(Photo).where(Photo.event_id == event_id).order_by(Photo.id)
+    return list(session.scalars(query))
 
 
 def is_empty(session: Session) -> bool:

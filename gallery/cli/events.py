@@ -11,12 +11,12 @@ from flask.cli import with_appcontext
 from gallery.app import get_archive
 from gallery.article import Article, parse_article
 from gallery.cli.common import domain_errors, echo_json
-from gallery.events import CREDIT_ROLES, parse_date
+from gallery.events import CREDIT_ROLES, KEEP, parse_date
 
 
 @click.group("event")
 def event_group() -> None:
-    """Create and list events."""
+    """Create, list, correct and delete events."""
 
 
 def _parse_credit(_ctx: Any, _param: Any, values: tuple[str, ...]) -> dict[str, list[str]]:
@@ -156,3 +156,70 @@ def event_export_pack(slug: str, target: Path, photo_ids: tuple[int, ...]) -> No
     """Write an event's press pack: display-size photos without metadata, and captions.txt."""
     path, count = get_archive().exports.press_pack(slug, target, list(photo_ids) or None)
     click.echo(f"{count} photos and captions.txt in {path}")
+
+
+@event_group.command("edit")
+@click.argument("slug")
+@click.option("--title", help="The new title.")
+@click.option("--kind", help="主题党日, 学术交流, 培训, ...")
+@click.option("--date", "start", help="First day, YYYY-MM-DD.")
+@click.option("--end-date", "end", help='Last day, YYYY-MM-DD ("" for a one-day event).')
+@click.option("--place", help="Where it took place.")
+@click.option(
+    "--organiser", "organisers", multiple=True, help='An organising unit (repeatable; "" for none).'
+)
+@click.option("--description", help="A paragraph about the event.")
+@click.option(
+    "--keyword", "keywords", multiple=True, help="A lecture or course title (repeatable)."
+)
+@click.option("--credit", "credits", multiple=True, callback=_parse_credit, help="ROLE=NAME[,NAME]")
+@click.option("--slug", "new_slug", help="A new short name for links (the old one redirects).")
+@click.option("--user", default="cli", show_default=True, help="Who to name in the change history.")
+@with_appcontext
+@domain_errors
+def event_edit(
+    slug: str,
+    title: str | None,
+    kind: str | None,
+    start: str | None,
+    end: str | None,
+    place: str | None,
+    organisers: tuple[str, ...],
+    description: str | None,
+    keywords: tuple[str, ...],
+    credits: dict[str, list[str]],
+    new_slug: str | None,
+    user: str,
+) -> None:
+    """Correct an event: only the fields given change (--credit only its roles); print its slug."""
+    events = get_archive().events
+    if credits:  # the roles given replace theirs; the others stay
+        held = {c["role"]: c["names"] for c in events.get(slug)["credits"]}
+        credits = {**held, **credits}
+    saved = events.edit(
+        slug,
+        user=user,
+        title=title,
+        kind=kind,
+        start_date=parse_date(start) if start else None,
+        end_date=KEEP if end is None else parse_date(end) if end.strip() else None,
+        place=place,
+        organisers=organisers or None,
+        description=description,
+        keywords=keywords or None,
+        credits=credits or None,
+        new_slug=new_slug,
+    )
+    click.echo(saved)
+
+
+@event_group.command("delete")
+@click.argument("slug")
+@click.option("--move-photos-to", "target", help="Move the event's photos to this event first.")
+@click.option("--user", default="cli", show_default=True, help="Who to name in the change history.")
+@with_appcontext
+@domain_errors
+def event_delete(slug: str, target: str | None, user: str) -> None:
+    """Delete an event; one with photos needs --move-photos-to."""
+    moved = get_archive().events.delete(slug, user=user, move_photos_to=target)
+    click.echo(f"deleted {slug}" + (f"; {moved} photos moved to {target}" if target else ""))

@@ -45,6 +45,7 @@ def init_app(app: Flask) -> None:
         auth,
         browse,
         bulk,
+        events,
         exhibitions,
         media,
         records,
@@ -55,6 +56,7 @@ def init_app(app: Flask) -> None:
 
     for module in (
         auth,
+        events,
         browse,
         bulk,
         search,

@@ -48,7 +48,10 @@ def login() -> Any:
     if found is None:
         throttle.fail(key)
         flash(_("Wrong user name or password."), "error")
-        return render_template("auth/login.html", next=request.form.get("next", "")), 401
+        page = render_template(
+            "auth/login.html", next=request.form.get("next", ""), username=username
+        )
+        return page, 401
     throttle.clear(key)
     session.clear()  # a fresh session: nothing carried over from before signing in
     login_user(SignedIn(found))

@@ -8,6 +8,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
+from gallery.errors import NotFound
 from gallery.views import SignedIn, account, archive, require, thumb_url
 from gallery.views.bulk import bar
 from gallery.views.forms import split_keywords
@@ -43,8 +44,14 @@ def home() -> Any:
 @bp.get("/events/<slug>")
 @require("view")
 def event(slug: str) -> Any:
-    """Show an event: its story, credit line and a grid of its photos."""
-    shown = archive().browse.event_page(slug)
+    """Show an event: its story, credit line and a grid of its photos; an old slug redirects."""
+    try:
+        shown = archive().browse.event_page(slug)
+    except NotFound:
+        moved = archive().events.renamed(slug)
+        if moved is None:
+            raise
+        return redirect(url_for("browse.event", slug=moved), 301)
     return render_template(
         "browse/event.html",
         event=shown,
@@ -62,17 +69,19 @@ def grid_cells(photos: list[dict[str, Any]]) -> Markup:
     page = url_for("browse.photo", photo_id=999999999).split("999999999")
     thumb = thumb_url("@").split("@")
     display = thumb_url("@", "display").split("@")
+    screen = thumb_url("@", "screen").split("@")
     credit = _("Photo") + "／"
     cells = []
     for p in photos:
         t, d = f"{thumb[0]}{p['sha256']}{thumb[1]}", f"{display[0]}{p['sha256']}{display[1]}"
+        s = f"{screen[0]}{p['sha256']}{screen[1]}"
         caption = escape(p["caption"])
         by = escape(credit + p["photographer"]) if p["photographer"] else ""
         w, h = int(p["width"]), int(p["height"])
         cells.append(
             f'<a class="cell" href="{page[0]}{int(p["id"])}{page[1]}" data-photo-id="{int(p["id"])}"'
             f' data-w="{w}" data-h="{h}"'
-            f' data-display="{d}" data-caption="{caption}" data-credit="{by}">'
+            f' data-display="{d}" data-screen="{s}" data-caption="{caption}" data-credit="{by}">'
             f'<img src="{t}" srcset="{t} 320w, {d} 1280w" sizes="(max-width: 640px) 50vw, 320px"'
             f' width="{w}" height="{h}" loading="lazy" alt="{caption}"></a>'
         )

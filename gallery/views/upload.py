@@ -14,14 +14,15 @@ bp = Blueprint("upload", __name__)
 @bp.get("/upload")
 @require("upload")
 def upload() -> Any:
-    """Show the upload page for a chosen (or new) event."""
+    """Show the upload page; the event is the one asked for (?event=), else the uploader picks one.
+
+    No event is preselected otherwise: a batch must never land in last week's event by default.
+    """
     me = account()
-    events = archive().browse.event_choices()
-    chosen = request.args.get("event") or (events[0]["slug"] if events else "")
     return render_template(
         "upload/upload.html",
-        events=events,
-        chosen=chosen,
+        events=archive().browse.event_choices(),
+        chosen=request.args.get("event", ""),
         photographer=me.person or "",
         limit=int(current_app.config["MAX_CONTENT_LENGTH"] or 0),
     )

@@ -125,40 +125,6 @@ def test_retry_failed_uploads_after_the_connection_returns(
     expect(page.locator("#retry")).to_be_hidden()
 
 
-def test_lightbox_moves_with_the_keyboard(
-    page: Page, live_server: str, archive: Archive, event: str, users, tmp_path: Path, output_path
-) -> None:
-    files = [photo(tmp_path / f"{n}.jpg", size=(480 + 80 * n, 360), seed=n) for n in range(3)]
-    archive.imports.import_files(files, event, photographer="杨军")
-    for n, record in enumerate(archive.exports.catalogue(event)["photos"]):
-        archive.photos.edit(record["id"], caption=f"第{n + 1}张")
-    sign_in(page, live_server, "viewer")
-    page.goto(f"{live_server}/events/{event}")
-    cells = page.locator(".grid .cell")
-    expect(cells).to_have_count(3)
-    # The justified grid gives wider photos wider cells.
-    widths = [cells.nth(n).bounding_box()["width"] for n in range(3)]
-    assert widths[0] < widths[1] < widths[2]
-    cells.first.click()
-    box = page.locator(".lightbox")
-    expect(box).to_be_visible()
-    expect(box.locator(".lb-caption")).to_have_text("第1张")
-    expect(box.locator(".lb-credit")).to_have_text("图／杨军")
-    expect(box.locator(".lb-close")).to_have_attribute("aria-label", "关闭")
-    expect(box.locator(".lb-open")).to_have_text("详细信息")
-    page.keyboard.press("ArrowRight")
-    expect(box.locator(".lb-caption")).to_have_text("第2张")
-    page.keyboard.press("ArrowRight")
-    page.keyboard.press("ArrowRight")  # wraps round to the first
-    expect(box.locator(".lb-count")).to_have_text("1 / 3")
-    page.keyboard.press("ArrowLeft")
-    expect(box.locator(".lb-caption")).to_have_text("第3张")
-    assert page.evaluate("document.querySelector('.lightbox img').naturalWidth") > 0
-    page.screenshot(path=str(Path(output_path) / "lightbox.png"))
-    page.keyboard.press("Escape")
-    expect(box).to_be_hidden()
-
-
 def test_language_switch_and_no_script_errors(
     page: Page, live_server: str, users, output_path
 ) -> None:

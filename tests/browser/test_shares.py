@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from playwright.sync_api import Page, expect
@@ -26,10 +27,12 @@ def test_share_page_and_guest_upload_on_a_phone(
             arg=n,
         )
     page.locator(".grid .cell").first.click()
-    box = page.locator(".lightbox")
-    expect(box).to_be_visible()
+    box = page.locator(".pswp")
+    expect(box).to_have_class(re.compile(r"\blb-ready\b"))  # opened
     expect(box.locator(".lb-caption")).to_have_text("专家在检验科交流")
+    expect(box.locator(".lb-event")).to_contain_text("2024年11月1日")
     page.keyboard.press("Escape")
+    expect(box).to_have_count(0)
     with page.expect_download() as download:
         page.get_by_role("link", name="全部下载（ZIP）").click()
     assert download.value.suggested_filename == f"{event}.zip"

@@ -22,16 +22,17 @@ const items = [];
 const captioned = new Set();
 let running = 0;
 
-/** Offer the event's credited photographers, asking when the article names several. */
+/** Offer the event's credited photographers. The uploader's own person comes first: an event's
+ * 图 credit fills the box only for an uploader who is nobody's person, and only when it is one. */
 function photographersOfEvent() {
   const option = eventSelect.selectedOptions[0];
   const names = option?.dataset.photographers ? option.dataset.photographers.split("|") : [];
   const datalist = document.getElementById("photographers");
   datalist.replaceChildren(...names.map((name) => Object.assign(document.createElement("option"), { value: name })));
   const hint = document.getElementById("photographer-hint");
-  if (names.length === 1 && !photographer.dataset.touched) photographer.value = names[0];
-  else if (!photographer.dataset.touched) photographer.value = photographer.dataset.default;
-  hint.textContent = names.length > 1 ? `${msg.several} ${names.join("、")}` : "";
+  const own = photographer.dataset.default;
+  if (!photographer.dataset.touched) photographer.value = own || (names.length === 1 ? names[0] : "");
+  hint.textContent = !own && names.length > 1 ? `${msg.several} ${names.join("、")}` : "";
 }
 eventSelect.addEventListener("change", photographersOfEvent);
 photographer.addEventListener("input", () => (photographer.dataset.touched = "1"));
@@ -69,8 +70,10 @@ function formatSize(bytes) {
 
 /** Add files to the queue, each with its row and progress bar. */
 function addFiles(files) {
+  const problem = document.getElementById("upload-error");
+  problem.textContent = eventSelect.value ? "" : msg.choose;
   if (!eventSelect.value) {
-    alert(msg.choose);
+    eventSelect.focus();
     return;
   }
   document.getElementById("progress").hidden = false;
@@ -158,19 +161,37 @@ retryButton.addEventListener("click", () => {
   pump();
 });
 
+/** Let a caption box grow with its text where CSS alone cannot (no field-sizing). */
+function grow(box) {
+  if (CSS.supports("field-sizing", "content")) return;
+  const fit = () => {
+    box.style.height = "auto";
+    box.style.height = `${box.scrollHeight + 2}px`;
+  };
+  box.addEventListener("input", fit);
+  fit();
+}
+
 /** A row to caption a photo that arrived; each box saves when the user leaves it. */
 function addBatchRow(photo) {
   if (captioned.has(photo.id)) return;
   captioned.add(photo.id);
   document.getElementById("batch").hidden = false;
+  const [, captionLabel, keywordsLabel] = [...document.querySelectorAll("table.batch thead th")].map((th) => th.textContent);
   const row = document.createElement("tr");
   row.dataset.photo = photo.id;
-  row.innerHTML = `<td><img width="80" alt=""></td><td><textarea rows="2" name="caption"></textarea></td>
-    <td><input name="keywords"></td><td class="saved" aria-live="polite"></td>`;
+  row.innerHTML = `<td class="thumb"><img alt=""></td><td class="caption"><textarea rows="2" name="caption"></textarea></td>
+    <td class="keywords"><input name="keywords"></td><td class="saved" aria-live="polite"></td>`;
   row.querySelector("img").src = photo.thumb;
-  row.querySelector("textarea").value = photo.caption ?? "";
-  row.querySelector("input").value = (photo.keywords ?? []).join("，");
-  for (const box of row.querySelectorAll("textarea, input")) {
+  const caption = row.querySelector("textarea");
+  const keywords = row.querySelector("input");
+  caption.value = photo.caption ?? "";
+  keywords.value = (photo.keywords ?? []).join("，");
+  for (const [box, label] of [[caption, captionLabel], [keywords, keywordsLabel]]) {
+    box.placeholder = label;
+    box.setAttribute("aria-label", label);
+  }
+  for (const box of [caption, keywords]) {
     box.addEventListener("change", async () => {
       const state = row.querySelector(".saved");
       const response = await fetch(`/api/v1/photos/${photo.id}`, {
@@ -184,6 +205,7 @@ function addBatchRow(photo) {
     });
   }
   batchRows.append(row);
+  grow(caption);
 }
 
 const zone = document.getElementById("dropzone");
