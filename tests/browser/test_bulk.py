@@ -8,13 +8,32 @@ import re
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 
 from gallery.archive import Archive
 from tests.browser.conftest import sign_in
 from tests.imagegen import photo
 
 SIZES = {"phone": (390, 844), "desktop": (1280, 900)}
+
+
+@pytest.fixture(params=list(SIZES))
+def screen(request, browser: Browser) -> Page:
+    """Return a page at phone size (a touch screen: taps) or desktop size (a mouse: clicks)."""
+    phone = request.param == "phone"
+    width, height = SIZES[request.param]
+    context = browser.new_context(
+        viewport={"width": width, "height": height}, has_touch=phone, is_mobile=phone
+    )
+    page = context.new_page()
+    page.size = request.param  # type: ignore[attr-defined]
+    yield page
+    context.close()
+
+
+def press(page: Page, target) -> None:
+    """Tap on a phone, click on a desktop."""
+    target.tap() if page.size == "phone" else target.click()  # type: ignore[attr-defined]
 
 
 @pytest.fixture
@@ -42,14 +61,13 @@ def _bar_fits(page: Page, width: int, height: int) -> None:
         assert target["height"] >= 44 and target["x"] + target["width"] <= width + 0.5
 
 
-@pytest.mark.parametrize("size", list(SIZES), ids=list(SIZES))
 def test_select_ten_add_a_keyword_and_move_them(
-    page: Page, live_server: str, archive: Archive, twelve: list[int], size: str, output_path
+    screen: Page, live_server: str, archive: Archive, twelve: list[int], output_path
 ) -> None:
+    page, size = screen, screen.size  # type: ignore[attr-defined]
     width, height = SIZES[size]
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
-    page.set_viewport_size({"width": width, "height": height})
     sign_in(page, live_server, "editor")
     page.goto(f"{live_server}/events/exchange")
     cells = page.locator(".grid [data-photo-id]")
@@ -57,19 +75,20 @@ def test_select_ten_add_a_keyword_and_move_them(
     bar = page.locator("#bulk-bar")
     expect(bar).to_be_hidden()
 
-    page.click("#bulk-start")
+    press(page, page.locator("#bulk-start"))
     expect(bar).to_be_visible()
-    cells.nth(0).click()
+    press(page, cells.nth(0))
     if size == "phone":  # no shift key on a phone: the Range button, then a tap
-        page.click('[data-bulk="range"]')
+        press(page, page.locator('[data-bulk="range"]'))
         expect(page.locator('[data-bulk="range"]')).to_have_attribute("aria-pressed", "true")
-        cells.nth(9).click()
+        press(page, cells.nth(9))
     else:
         cells.nth(9).click(modifiers=["Shift"])
     expect(bar.locator(".bulk-count")).to_have_text("已选 10 张")
-    expect(page.locator(".pswp")).to_have_count(0)  # selecting never opens a photo
     expect(page.locator(".bulk-selected")).to_have_count(10)
     expect(cells.nth(10)).to_have_attribute("aria-checked", "false")
+    expect(page.locator(".pswp")).to_have_count(0)  # selecting never opens the lightbox
+    assert page.url == f"{live_server}/events/exchange"  # nor a photo's page
     if size == "desktop":  # from the keyboard: Space ticks and unticks the photo in focus
         cells.nth(10).focus()
         page.keyboard.press("Space")
@@ -80,7 +99,7 @@ def test_select_ten_add_a_keyword_and_move_them(
     page.screenshot(path=str(Path(output_path) / f"bulk-selected-{size}.png"))
 
     bar.locator('input[name="value"]:visible').fill("义诊")
-    bar.locator('button[type="submit"]').click()
+    press(page, bar.locator('button[type="submit"]'))
     expect(page.locator(".flash.ok")).to_have_text("10 张照片已更改。")
     expect(bar).to_be_hidden()  # the page came back with nothing selected
     page.goto(f"{live_server}/photos/{twelve[9]}")
@@ -92,14 +111,14 @@ def test_select_ten_add_a_keyword_and_move_them(
     page.goto(f"{live_server}/search?q=义诊")
     hits = page.locator(".hit-grid [data-photo-id]")
     expect(hits).to_have_count(10)
-    page.click("#bulk-start")
-    page.click('[data-bulk="all"]')
+    press(page, page.locator("#bulk-start"))
+    press(page, page.locator('[data-bulk="all"]'))
     expect(bar.locator(".bulk-count")).to_have_text("已选 10 张")
     bar.locator('select[name="action"]').select_option("move")
     bar.locator('select[name="value"]').select_option("clinic")
     _bar_fits(page, width, height)
     page.screenshot(path=str(Path(output_path) / f"bulk-move-{size}.png"))
-    bar.locator('button[type="submit"]').click()
+    press(page, bar.locator('button[type="submit"]'))
     expect(page.locator(".flash.ok")).to_have_text("10 张照片已更改。")
     expect(page.locator(".hit .meta a").first).to_have_text("义诊进社区")
 
@@ -110,7 +129,7 @@ def test_select_ten_add_a_keyword_and_move_them(
     assert [int(i) for i in cells.evaluate_all("cs => cs.map(c => c.dataset.photoId)")] == twelve[
         10:
     ]
-    page.screenshot(path=str(Path(output_path) / f"bulk-after-{size}.png"), full_page=True)
+    page.screenshot(path=str(Path(output_path) / f"bulk-after-{size}.png"))
     history = archive.photos.history(twelve[0])
     assert [h["details"] for h in history] == [
         {"keywords": [[], ["义诊"]]},
@@ -127,9 +146,7 @@ def test_a_viewer_gets_no_selection_bar(
     expect(page.locator(".grid [data-photo-id]")).to_have_count(12)
     expect(page.locator("#bulk-start")).to_have_count(0)
     page.locator(".grid [data-photo-id]").first.click()
-    expect(page.locator(".pswp")).to_have_class(
-        re.compile(r"\blb-ready\b")
-    )  # the lightbox as before
+    expect(page.locator(".pswp")).to_have_class(re.compile(r"\blb-ready\b"))  # the lightbox opens
 
 
 def test_a_photographer_selects_only_their_own(
