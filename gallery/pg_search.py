@@ -16,6 +16,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
+from sqlalchemy.orm import Session
+
 from gallery.analysis import (
     FACETS,
     Clause,
@@ -119,12 +121,23 @@ def tsquery(option: Match) -> str:
 
 
 class _Sql:
-    """One statement being built: its bind parameters, named in order."""
+    """One search being built: its bind parameters, named in order, and the session it reads in.
 
-    def __init__(self, catalog: Catalog) -> None:
-        self.catalog = catalog
+    Every statement of a search runs in one session (one connection, one snapshot), and an
+    event lookup that the page, the count and the events ask alike runs once.
+    """
+
+    def __init__(self, session: Session, *, events: bool = False) -> None:
+        self.session = session
+        self.events = events  # matching the events' own documents
         self.params: dict[str, Any] = {}
-        self._photographers: list[str] | None = None
+        self._looked_up: dict[str, Any] = {}  # event slugs by tsquery; the photographers
+
+    def fork(self, *, events: bool = False) -> _Sql:
+        """Return a new statement in the same session, sharing what was looked up."""
+        other = _Sql(self.session, events=events)
+        other._looked_up = self._looked_up
+        return other
 
     def bind(self, value: Any) -> str:
         """Return a placeholder bound to ``value``."""
@@ -142,12 +155,9 @@ class _Sql:
         The events are found first (few rows): an array of slugs keeps the photo condition one
         that the indexes answer (a bitmap OR), where a subquery would scan every photo.
         """
-        statement = (
-            "SELECT event_slug FROM search_document d WHERE d.type = 'event' AND d.tokens @@"
-            " CAST(:q AS tsquery)"
-        )
-        with self.catalog.reading() as session:
-            slugs = [row["event_slug"] for row in fulltext.run(session, statement, {"q": query})]
+        if query not in self._looked_up:
+            self._looked_up[query] = fulltext.events_matching(self.session, query)
+        slugs = self._looked_up[query]
         if not slugs:
             return "FALSE"
         return f"d.event_slug = ANY({self.bind(slugs)})"
@@ -170,6 +180,8 @@ class _Sql:
         if option.field == "photographer":
             return None, f"d.photographer = ANY({self.bind(self.photographers(option))})"
         query = tsquery(option)
+        if self.events and option.field in EVENT_FIELDS | EXPANDED:
+            return query, None  # an event's document is the one whose slug the lookup would find
         if option.field in EVENT_FIELDS:
             return None, self.events_matching(query)
         if option.field in EXPANDED:
@@ -179,14 +191,13 @@ class _Sql:
 
     def photographers(self, option: Match) -> list[str]:
         """Return the photographers whose name (or its pinyin) holds the value, as in Whoosh."""
-        if self._photographers is None:
-            with self.catalog.reading() as session:
-                self._photographers = fulltext.photographers(session)
+        if "" not in self._looked_up:
+            self._looked_up[""] = fulltext.photographers(self.session)
         wanted = "".join(t for t in option.terms if len(t) != 2 or t.isascii())
         wanted = wanted if len(option.terms) > 1 else option.terms[0]
         return [
             name
-            for name in self._photographers
+            for name in self._looked_up[""]
             if all(t in search_key(name).replace(" ", "") for t in option.terms)
             or wanted in name_pinyin(name)
         ]
@@ -236,13 +247,33 @@ class _Sql:
         return " AND ".join(conditions) or "TRUE", strength, ranked or "0", rank
 
 
-def _order(sort: str) -> str:
+#: Matches that ``ts_rank_cd`` orders among equals: the first ones by the cheap keys (the Whoosh
+#: index's order: strength, ranking words, shorter text). Scoring a document's positions costs
+#: microseconds, which over every match of a common word was most of a search's time.
+SCORED = 200
+
+
+def _order(sort: str, rank: bool = True) -> str:
     """Return the ORDER BY of matches: fallbacks below, then by date or by strength."""
     if sort == "date":
         return "label, taken DESC, photo_id"
     if sort == "date-asc":
         return "label, taken, photo_id DESC"
-    return "label, strength DESC, ranked DESC, rank DESC, size, photo_id"
+    return f"label, strength DESC, ranked DESC, {'rank DESC, ' if rank else ''}size, photo_id"
+
+
+def _facets() -> str:
+    """Return the facet counts over the matches ``m``: one pass, a grouping set per facet."""
+    columns = list(FACET_COLUMNS.values())
+    full = (1 << len(columns)) - 1
+    names = " ".join(
+        f"WHEN {full ^ (1 << (len(columns) - 1 - n))} THEN '{name}'"
+        for n, name in enumerate(FACET_COLUMNS)
+    )
+    return f"""
+        SELECT CASE GROUPING({", ".join(columns)}) {names} END AS facet,
+               COALESCE({", ".join(columns)}) AS value, count(*) AS n
+        FROM m GROUP BY GROUPING SETS ({", ".join(f"({c})" for c in columns)})"""
 
 
 class PostgresSearch:
@@ -271,9 +302,19 @@ class PostgresSearch:
                 fulltext.upsert(session, rows[start : start + 500])
 
     def bulk(self, batches: Iterable[Iterable[dict[str, Any]]]) -> None:
-        """Add the documents of an emptied index, a batch per transaction."""
-        for batch in batches:
-            self.write(batch)
+        """Add the documents of an emptied index, a batch per transaction.
+
+        The GIN index collects them in its pending list meanwhile (inserted a page at a time, not
+        a posting at a time), merged into the index at the end.
+        """
+        with self.catalog.transaction() as session:
+            fulltext.pending_list(session, True)
+        try:
+            for batch in batches:
+                self.write(batch)
+        finally:
+            with self.catalog.transaction() as session:
+                fulltext.pending_list(session, False)
 
     def optimize(self) -> None:
         """Nothing to merge: PostgreSQL maintains the GIN index itself."""
@@ -300,14 +341,17 @@ class PostgresSearch:
         """Return one page of photos matching ``plan``, facets over all of them, and matching events.
 
         When the plan matches fewer than ``few`` photos, each fallback plan adds its other matches
-        below, in order.
+        below, in order. Every statement runs in one reading session.
         """
         fallbacks = list(fallbacks)
         labelled = [("exact", plan)]
-        answer = self._query(labelled, plan, event, sort, page, per_page)
-        if answer["exact"] < few and fallbacks:
-            labelled += fallbacks
-            answer = self._query(labelled, plan, event, sort, page, per_page)
+        with self.catalog.reading() as session:
+            sql = _Sql(session)
+            answer = _query(sql, labelled, event, sort, page, per_page)
+            if answer["exact"] < few and fallbacks:
+                labelled += fallbacks
+                answer = _query(sql.fork(), labelled, event, sort, page, per_page)
+            events = _events(sql.fork(events=True), plan) if plan.clauses else []
         labels = [label for label, _plan in labelled]
         hits = [
             Hit(
@@ -333,85 +377,104 @@ class PostgresSearch:
             name: dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
             for name, counts in facets.items()
         }
-        events = self._events(plan) if plan.clauses else []
         results = Results(answer["total"], hits, facets, events, exact=answer["exact"])
         results.relaxed = answer["total"] > answer["exact"]
         return results
 
-    def _query(
-        self,
-        labelled: list[tuple[str, QueryPlan]],
-        plan: QueryPlan,
-        event: str | None,
-        sort: str,
-        page: int,
-        per_page: int,
-    ) -> dict[str, Any]:
-        """Run the statement that counts, ranks one page and counts facets of these plans' matches."""
-        sql = _Sql(self.catalog)
-        parts = [sql.plan(p) for _label, p in labelled]
 
-        def by_label(index: int) -> str:
-            return " ".join(f"WHEN {p[0]} THEN {p[index]}" for p in parts)
+def _query(
+    sql: _Sql,
+    labelled: list[tuple[str, QueryPlan]],
+    event: str | None,
+    sort: str,
+    page: int,
+    per_page: int,
+) -> dict[str, Any]:
+    """Run the statement that counts, ranks one page and counts facets of these plans' matches.
 
-        label = " ".join(f"WHEN {p[0]} THEN {n}" for n, p in enumerate(parts))
-        where = " OR ".join(f"({p[0]})" for p in parts)
-        scope = f" AND d.event_slug = {sql.bind(event)}" if event else ""
-        facets = " UNION ALL ".join(
-            f"SELECT '{name}' AS facet, {column} AS value, count(*) AS n FROM m GROUP BY {column}"
-            for name, column in FACET_COLUMNS.items()
-        )
-        limit, offset = sql.bind(per_page), sql.bind((max(1, page) - 1) * per_page)
+    Every match gets its label and cheap keys (a few ``@@`` each); ``ts_rank_cd`` scores only
+    the first :data:`SCORED` of them in relevance order, the rest follow in the cheap order.
+    """
+    parts = [sql.plan(p) for _label, p in labelled]
+
+    def by_label(index: int) -> str:
+        if len(parts) == 1:
+            return parts[0][index]
+        return "CASE " + " ".join(f"WHEN {p[0]} THEN {p[index]}" for p in parts) + " END"
+
+    label = "0"
+    if len(parts) > 1:
+        label = "CASE " + " ".join(f"WHEN {p[0]} THEN {n}" for n, p in enumerate(parts)) + " END"
+    where = " OR ".join(f"({p[0]})" for p in parts)
+    scope = f" AND d.event_slug = {sql.bind(event)}" if event else ""
+    offset = (max(1, page) - 1) * per_page
+    limit, skip = sql.bind(per_page), sql.bind(offset)
+    if sort in ("date", "date-asc"):
         order = _order(sort)
-        statement = f"""
-            WITH m AS MATERIALIZED (
-                SELECT d.id, d.photo_id, d.event_slug, d.photographer, d.year, d.kind, d.taken,
-                       d.size, CASE {label} END AS label,
-                       CASE {by_label(1)} END AS strength,
-                       CASE {by_label(2)} END AS ranked,
-                       CASE {by_label(3)} END AS rank
-                FROM search_document d
-                WHERE d.type = 'photo' AND ({where}){scope}
-            ), shown AS (
-                SELECT id, photo_id, label, strength, ranked, rank, size, taken FROM m
-                ORDER BY {order} LIMIT {limit} OFFSET {offset}
-            )
-            SELECT
-                (SELECT count(*) FROM m) AS total,
-                (SELECT count(*) FROM m WHERE label = 0) AS exact,
-                (SELECT json_agg(x) FROM (
-                    SELECT s.photo_id, s.label, s.strength, d.event_slug, d.caption,
-                           d.photographer, d.taken_at, d.title, d.taken, d.date_source
-                    FROM shown s JOIN search_document d ON d.id = s.id
-                    ORDER BY {", ".join("s." + c.strip() for c in order.split(","))}
-                ) x) AS page,
-                (SELECT json_agg(f) FROM ({facets}) f) AS facets
-        """
-        with self.catalog.reading() as session:
-            [row] = fulltext.run(session, statement, sql.params)
-        for key in ("page", "facets"):
-            if isinstance(row[key], str):
-                row[key] = json.loads(row[key])
-        return row
-
-    def _events(self, plan: QueryPlan) -> list[dict[str, Any]]:
-        """Return the (at most five) events whose documents match the plan, strongest first."""
-        sql = _Sql(self.catalog)
-        condition, strength, ranked, _rank = sql.plan(plan)
-        statement = f"""
-            SELECT d.event_slug, d.title, ({strength}) AS strength, ({ranked}) AS ranked
+        shown = f"""shown AS (
+            SELECT id, photo_id, label, strength, taken FROM m
+            ORDER BY {order} LIMIT {limit} OFFSET {skip}
+        )"""
+    else:
+        cheap, order = _order(sort, rank=False), "tier, " + _order(sort)
+        rank = " ".join(f"WHEN {n} THEN {p[3]}" for n, p in enumerate(parts))
+        rest = (
+            f""" UNION ALL SELECT 1, id, photo_id, label, strength, ranked, CAST(0 AS real), size
+                FROM (SELECT * FROM m ORDER BY {cheap} OFFSET {SCORED}) r"""
+            if offset + per_page > SCORED
+            else ""
+        )
+        shown = f"""top AS (
+            SELECT id, photo_id, label, strength, ranked, size FROM m
+            ORDER BY {cheap} LIMIT {SCORED}
+        ), shown AS (
+            SELECT * FROM (
+                SELECT 0 AS tier, t.*, CAST(CASE t.label {rank} END AS real) AS rank
+                FROM top t JOIN search_document d ON d.id = t.id{rest}
+            ) u ORDER BY {order} LIMIT {limit} OFFSET {skip}
+        )"""
+    statement = f"""
+        WITH m AS MATERIALIZED (
+            SELECT d.id, d.photo_id, d.event_slug, d.photographer, d.year, d.kind, d.taken,
+                   d.size, {label} AS label, {by_label(1)} AS strength, {by_label(2)} AS ranked
             FROM search_document d
-            WHERE d.type = 'event' AND {condition}
-            ORDER BY strength DESC, ranked DESC, d.id LIMIT 5
-        """
-        with self.catalog.reading() as session:
-            rows = fulltext.run(session, statement, sql.params)
-        return [
-            {
-                "slug": row["event_slug"],
-                "title": row["title"],
-                "score": float(row["strength"]),
-                "highlight": highlight(row["title"], plan.needles),
-            }
-            for row in rows
-        ]
+            WHERE d.type = 'photo' AND ({where}){scope}
+        ), {shown}, counted AS (
+            SELECT count(*) AS total, count(*) FILTER (WHERE label = 0) AS exact FROM m
+        )
+        SELECT counted.total, counted.exact,
+            (SELECT json_agg(x) FROM (
+                SELECT s.photo_id, s.label, s.strength, d.event_slug, d.caption,
+                       d.photographer, d.taken_at, d.title, d.taken, d.date_source
+                FROM shown s JOIN search_document d ON d.id = s.id
+                ORDER BY {", ".join("s." + c.strip() for c in order.split(","))}
+            ) x) AS page,
+            (SELECT json_agg(f) FROM ({_facets()}) f) AS facets
+        FROM counted
+    """
+    [row] = fulltext.run(sql.session, statement, sql.params)
+    for key in ("page", "facets"):
+        if isinstance(row[key], str):
+            row[key] = json.loads(row[key])
+    return row
+
+
+def _events(sql: _Sql, plan: QueryPlan) -> list[dict[str, Any]]:
+    """Return the (at most five) events whose documents match the plan, strongest first."""
+    condition, strength, ranked, _rank = sql.plan(plan)
+    statement = f"""
+        SELECT d.event_slug, d.title, ({strength}) AS strength, ({ranked}) AS ranked
+        FROM search_document d
+        WHERE d.type = 'event' AND {condition}
+        ORDER BY strength DESC, ranked DESC, d.id LIMIT 5
+    """
+    rows = fulltext.run(sql.session, statement, sql.params)
+    return [
+        {
+            "slug": row["event_slug"],
+            "title": row["title"],
+            "score": float(row["strength"]),
+            "highlight": highlight(row["title"], plan.needles),
+        }
+        for row in rows
+    ]
