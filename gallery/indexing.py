@@ -104,6 +104,8 @@ def photo_document(photo: Photo) -> dict[str, Any]:
         # Who took it, then the people shown in it as named for the archives office (人物).
         "names": [clean_name(photographer)] * bool(photographer)
         + [clean_name(p.person.display_name) for p in photo.shown],
+        # The people shown, in order, for 人物: (the photographer took it, they are not in it).
+        "people": [clean_name(p.person.display_name) for p in photo.shown],
         "photographer": photographer,
         "camera": " ".join(x for x in (photo.camera_make, photo.camera_model, photo.lens) if x),
         # Staff search by the camera's file name (DSCN0021); it is never shown to viewers.

@@ -28,7 +28,7 @@ from gallery.analysis import (
     QueryPlan,
     document_text,
     gram_tokens,
-    name_tokens,
+    names_text,
     pinyin_tokens,
     word_tokens,
 )
@@ -45,6 +45,7 @@ EVENT_FIELDS = {"event", "place", "kind"}
 PREFIX = {
     "text": "t:",
     "names": "n:",
+    "people": "pp:",
     "pinyin": "p:",
     "words": "w:",
     "person": "pe:",
@@ -80,7 +81,8 @@ def document_row(document: dict[str, Any]) -> dict[str, Any]:
             tokens[PREFIX[field] + token].append(position)
 
     grams("text", text)
-    grams("names", "\n".join([*names, " ".join(name_tokens(names))]))
+    grams("names", names_text(names))
+    grams("people", names_text(document.get("people", [])))
     for name in names:
         tokens["pe:" + search_key(name).replace(" ", "")]
     for n, word in enumerate(word_tokens(f"{text}\n{' '.join(names)}")):

@@ -171,6 +171,11 @@ def photo(path: Path, tags: dict[str, Any] | None = None, size=(320, 240), seed:
     """Write a small distinct JPEG carrying EXIF ``tags`` (distinct per seed, so never a duplicate)."""
     im = upright(size)
     im.paste((seed * 53 % 256, seed * 97 % 256, seed // 256 % 256), (0, 0, 16, 16))
+    # A colour step of one survives JPEG only sometimes: the seed's bits as black and white blocks
+    # keep two seeds apart whatever the encoder rounds.
+    for bit in range(16):
+        x, y = bit % 4 * 4, bit // 4 * 4
+        im.paste((255, 255, 255) if seed >> bit & 1 else (0, 0, 0), (x, y, x + 4, y + 4))
     return write(path, encode(im, tags=tags))
 
 

@@ -97,6 +97,10 @@ def test_people_shown_are_parsed_in_order_and_linked(archive: Archive, visit) ->
     photo = next(p for p in archive.records.description(slug)["photos"] if p["id"] == ids[0])
     assert [p["name"] for p in photo["people"]] == ["扎洛", "李满桂", "杨军"]
     assert archive.search.search("扎洛").total >= 1  # the names shown reach search
+    # 人物: finds the photo they are in; 李满桂 took all three but is shown in one only.
+    for query in ("人物:扎洛", "人物:李满桂", "人物:zhaluo", "people:杨军"):
+        assert [h.photo_id for h in archive.search.search(query).hits] == [ids[0]], query
+    assert archive.search.search("人物:马秀清").total == 0  # credited, not shown
 
 
 def _describe_and_number(archive: Archive, slug: str, ids: list[int]) -> str:

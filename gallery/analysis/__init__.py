@@ -33,6 +33,7 @@ Fields a plan names, and what a backend indexes in them:
   An event: title, kind, place, organisers, description, year. A match on an event's document
   also finds the event's photos (the backend expands it), so event text is indexed once.
 * ``names``: grams of people's names plus :func:`name_tokens`; a weak match (ranks below).
+* ``people``: the same for the people shown in a photo only (the ``人物:`` filter).
 * ``person``: each whole name's key (Exact); a full-name match is strong.
 * ``pinyin``: :func:`pinyin_tokens` of ``text`` (expanded from events like ``text``); weak.
 * ``event``, ``place``, ``kind``: grams of an event's own fields (filters; event documents only).
@@ -73,6 +74,7 @@ from gallery.analysis.tokens import (
     index_grams,
     load_synonyms,
     name_tokens,
+    names_text,
     number_variants,
     pinyin_terms,
     pinyin_tokens,
@@ -105,6 +107,7 @@ __all__ = [
     "index_grams",
     "load_synonyms",
     "name_tokens",
+    "names_text",
     "number_variants",
     "pinyin_plan",
     "pinyin_terms",

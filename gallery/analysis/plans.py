@@ -33,6 +33,8 @@ FILTERS = {
     "place": "place",
     "地点": "place",
     "地方": "place",
+    "people": "people",
+    "人物": "people",
     "kind": "kind",
     "类型": "kind",
     "类别": "kind",

@@ -198,6 +198,11 @@ def pinyin_tokens(text: str) -> list[tuple[str, int]]:
     return tokens
 
 
+def names_text(names: list[str]) -> str:
+    """Return names as a gram field holds them: each name, then the pinyin people type for them."""
+    return "\n".join([*names, " ".join(name_tokens(names))]).strip()
+
+
 def name_tokens(names: list[str]) -> list[str]:
     """Return the pinyin people type for names: syllables, joined, and initials (yang jun yangjun yj)."""
     tokens = []

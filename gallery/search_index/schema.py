@@ -10,7 +10,7 @@ from whoosh.analysis import Token, Tokenizer
 from whoosh.codec.whoosh3 import W3Codec
 from whoosh.fields import COLUMN, ID, KEYWORD, STORED, TEXT, Schema
 
-from gallery.analysis import document_text, gram_tokens, name_tokens, pinyin_tokens, word_tokens
+from gallery.analysis import document_text, gram_tokens, names_text, pinyin_tokens, word_tokens
 from gallery.text import search_key
 
 
@@ -77,6 +77,7 @@ def schema() -> Schema:
         stamp=STORED,
         text=_unscored(TEXT(analyzer=grams, phrase=True)),
         names=_unscored(TEXT(analyzer=grams, phrase=False)),
+        people=_unscored(TEXT(analyzer=grams, phrase=False)),
         person=KEYWORD(commas=True),
         words=_unscored(TEXT(analyzer=spaced, phrase=False)),
         pinyin=_unscored(TEXT(analyzer=spaced, phrase=False)),
@@ -109,8 +110,6 @@ def document_fields(document: Mapping[str, Any]) -> dict[str, Any]:
     """
     is_event = document["type"] == "event"
     text, names = document_text(document)
-    # Names with the pinyin people type for them (yang jun yangjun yj), all weak matches.
-    names_text = "\n".join([*names, " ".join(name_tokens(names))])
     photographer = document.get("photographer") or ""
     fields = {
         "id": document["id"],
@@ -118,7 +117,9 @@ def document_fields(document: Mapping[str, Any]) -> dict[str, Any]:
         "photo_id": document.get("photo_id"),
         "stamp": document.get("stamp", ""),
         "text": text,
-        "names": names_text.strip(),
+        # Names with the pinyin people type for them (yang jun yangjun yj), all weak matches.
+        "names": names_text(names),
+        "people": names_text(document.get("people", [])),
         "person": ",".join(search_key(n).replace(" ", "") for n in names),
         "words": " ".join(word_tokens(f"{text}\n{' '.join(names)}")),
         "pinyin": " ".join(dict.fromkeys(t for t, _p in pinyin_tokens(text))),
