@@ -16,8 +16,6 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy.orm import Session
-
 from gallery.analysis import (
     FACETS,
     Clause,
@@ -129,7 +127,7 @@ class _Sql:
     event lookup that the page, the count and the events ask alike runs once.
     """
 
-    def __init__(self, session: Session, *, events: bool = False) -> None:
+    def __init__(self, session: Any, *, events: bool = False) -> None:
         self.session = session
         self.events = events  # matching the events' own documents
         self.params: dict[str, Any] = {}
@@ -220,8 +218,8 @@ class _Sql:
         return " | ".join(every_q), every_sql, " | ".join(strong_q), strong_sql
 
     def condition(self, query: str, others: list[str]) -> str:
-        """Return "the tokens match ``query``, or one of ``others`` holds"."""
-        parts = ([self.matches(query)] if query else []) + others
+        """Return "one of ``others`` holds, or the tokens match ``query``" (the cheap test first)."""
+        parts = others + ([self.matches(query)] if query else [])
         return "(" + " OR ".join(parts) + ")" if parts else "FALSE"
 
     def plan(self, plan: QueryPlan) -> tuple[str, str, str, str]:

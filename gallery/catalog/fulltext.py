@@ -9,9 +9,11 @@ Whoosh's. Queries are ``tsquery`` literals (``&`` for all, ``<->`` for a phrase)
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from psycopg.rows import dict_row
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
@@ -59,6 +61,8 @@ _DDL = (
     "CREATE INDEX IF NOT EXISTS search_document_event ON search_document (event_slug)",
     "CREATE INDEX IF NOT EXISTS search_document_type_taken ON search_document (type, taken)",
 )
+#: A bind parameter of a search statement (``:name``, never the ``::`` of a cast).
+_BIND = re.compile(r"(?<![:\w]):([A-Za-z_]\w*)")
 #: Positions a tsvector can hold (larger ones PostgreSQL folds into this one).
 MAX_POSITION = 16383
 #: Positions kept per lexeme (PostgreSQL keeps at most 256).
@@ -138,7 +142,7 @@ def events_matching(session: Session, query: str) -> list[str]:
         "SELECT event_slug FROM search_document WHERE type = 'event'"
         " AND tokens @@ CAST(:q AS tsquery)"
     )
-    return list(session.scalars(text(statement), {"q": query}))
+    return [row["event_slug"] for row in run(session, statement, {"q": query})]
 
 
 def photographers(session: Session) -> list[str]:
@@ -148,5 +152,14 @@ def photographers(session: Session) -> list[str]:
 
 
 def run(session: Session, sql: str, params: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """Run one search statement built by the search backend; return its rows as mappings."""
-    return [dict(row) for row in session.execute(text(sql), dict(params)).mappings()]
+    """Run one search statement built by the search backend; return its rows as mappings.
+
+    Never as a prepared statement: psycopg prepares one it has run five times, and PostgreSQL
+    may then plan it once for any values, where the GIN index's selectivity is unknown and a
+    bound array of slugs is searched element by element instead of hashed; a repeated search
+    got slower than a new one.
+    """
+    connection = session.connection().connection.driver_connection
+    with connection.cursor(row_factory=dict_row) as cursor:
+        cursor.execute(_BIND.sub(r"%(\1)s", sql.replace("%", "%%")), dict(params), prepare=False)
+        return cursor.fetchall()
