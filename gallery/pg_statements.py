@@ -8,6 +8,8 @@ first matches in that order ``ts_rank_cd`` decides. Facets are grouping sets ove
 
 from __future__ import annotations
 
+import itertools
+import math
 from typing import Any
 
 from gallery.analysis import Clause, DateRange, Exact, Match, Option, QueryPlan, word_tokens
@@ -159,17 +161,36 @@ class Sql:
         parts = others + ([self.matches(query)] if query else [])
         return "(" + " OR ".join(parts) + ")" if parts else "FALSE"
 
+    def required(self, alone: list[str], mixed: list[tuple[str, list[str]]]) -> list[str]:
+        """Return the conditions that every match meets: ``alone`` tsqueries and ``mixed`` clauses.
+
+        A mixed clause holds when one of its conditions (an event's slugs, a column) does or the
+        tokens match its tsquery. Distributed into a few alternatives, each one tsquery of all
+        the words it takes from the tokens (``&``) and the conditions it takes from columns, the
+        GIN index intersects the words itself: "检验科 合影" then reads the photos holding both,
+        not every photo with 合影 to test the other clause on each.
+        """
+        choices = [[("q", q)] * bool(q) + [("c", c) for c in others] for q, others in mixed]
+        if not mixed or any(not c for c in choices) or math.prod(map(len, choices)) > ALTERNATIVES:
+            whole = [self.matches(" & ".join(f"({q})" for q in alone))] if alone else []
+            return whole + [self.condition(q, o) for q, o in mixed]
+        alternatives = []
+        for pick in itertools.product(*choices):
+            queries = alone + [value for kind, value in pick if kind == "q"]
+            parts = [value for kind, value in pick if kind == "c"]
+            if queries:
+                parts.append(self.matches(" & ".join(f"({q})" for q in queries)))
+            alternatives.append("(" + " AND ".join(parts) + ")")
+        return ["(" + " OR ".join(alternatives) + ")"]
+
     def plan(self, plan: QueryPlan) -> tuple[str, str, str, str]:
         """Return a plan's condition, strength, ranking-word count and ts_rank_cd expressions."""
         words = [self.clause(c) for c in plan.clauses if not c.is_filter]
         filters = [self.clause(c) for c in plan.clauses if c.is_filter]
         required = filters + ([] if plan.minimum else words)
-        conditions = []
         # Clauses that only ask the tokens become one tsquery: one GIN index scan for all.
         alone = [q for q, others, _s, _o in required if q and not others]
-        if alone:
-            conditions.append(self.matches(" & ".join(f"({q})" for q in alone)))
-        conditions += [self.condition(q, o) for q, o, _s, _o in required if not q or o]
+        conditions = self.required(alone, [(q, o) for q, o, _s, _o in required if not q or o])
         if words and plan.minimum:
             held = " + ".join(f"({self.condition(q, o)})::int" for q, o, _s, _o in words)
             any_word = " | ".join(f"({q})" for q, _o, _s, _so in words if q)
@@ -184,6 +205,8 @@ class Sql:
         return " AND ".join(conditions) or "TRUE", strength, ranked or "0", rank
 
 
+#: Alternatives a plan's condition may be distributed into (two words with events make four).
+ALTERNATIVES = 16
 #: Matches that ``ts_rank_cd`` orders among equals: the first ones by the cheap keys (the Whoosh
 #: index's order: strength, ranking words, shorter text). Scoring a document's positions costs
 #: microseconds, which over every match of a common word was most of a search's time.
