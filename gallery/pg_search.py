@@ -3,27 +3,20 @@
 A document's tokens are the ones the Whoosh fields hold (:mod:`gallery.analysis`), each prefixed with
 its field (``t:`` text grams, ``n:`` names, ``p:`` pinyin, ``w:`` words, ``pe:`` whole names, ``e:``,
 ``pl:``, ``k:`` an event's title, place and kind), in one tsvector with a GIN index. A plan becomes
-one SQL statement: each option a ``tsquery`` match (``&`` for every term, ``<->`` for a phrase), an
-event's match reaching its photos through the event's slug, filters on columns; strength and the
-ranking words count as in :mod:`gallery.search_index.evaluate`, then ``ts_rank_cd``; facets are
-``GROUP BY`` over the matches. Several hosts then share nothing but the database and the media.
+one SQL statement (:mod:`gallery.pg_statements`) that pages, counts and facets the matches; all of
+a search's statements run in one reading session. Several hosts then share nothing but the
+database and the media.
 """
 
 from __future__ import annotations
 
 import contextlib
-import json
 from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
 from gallery.analysis import (
     FACETS,
-    Clause,
-    DateRange,
-    Exact,
-    Match,
-    Option,
     QueryPlan,
     document_text,
     gram_tokens,
@@ -33,40 +26,10 @@ from gallery.analysis import (
 )
 from gallery.catalog import Catalog, fulltext
 from gallery.highlight import highlight
+from gallery.pg_statements import PREFIX, Sql, query
+from gallery.pg_statements import events as matched_events
 from gallery.search_index import Hit, Results
-from gallery.text import name_pinyin, search_key
-
-# As in the Whoosh evaluation: weak fields, fields whose event match reaches the event's photos,
-# and filters answered by the event documents.
-WEAK = {"names", "pinyin"}
-EXPANDED = {"text", "pinyin"}
-EVENT_FIELDS = {"event", "place", "kind"}
-PREFIX = {
-    "text": "t:",
-    "names": "n:",
-    "people": "pp:",
-    "pinyin": "p:",
-    "words": "w:",
-    "person": "pe:",
-    "event": "e:",
-    "place": "pl:",
-    "kind": "k:",
-}
-# Keyword fields a plan's Exact options name, and the column holding each.
-EXACT_COLUMNS = {
-    "year": "year",
-    "type": "type",
-    "facet_event": "event_slug",
-    "facet_photographer": "photographer",
-    "facet_kind": "kind",
-    "facet_year": "year",
-}
-FACET_COLUMNS = {
-    "event": "event_slug",
-    "photographer": "photographer",
-    "year": "year",
-    "kind": "kind",
-}
+from gallery.text import search_key
 
 
 def document_row(document: dict[str, Any]) -> dict[str, Any]:
@@ -111,143 +74,6 @@ def document_row(document: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def tsquery(option: Match) -> str:
-    """Return the tsquery literal of a match: every term, or the terms in a row for a phrase.
-
-    "ordered" (terms in order, any gap between) has no tsquery operator: it asks for every term.
-    """
-    prefix = PREFIX[option.field]
-    joiner = " <-> " if option.mode == "phrase" else " & "
-    return joiner.join(fulltext.quote(prefix + t) for t in option.terms)
-
-
-class _Sql:
-    """One statement being built: its bind parameters, named in order."""
-
-    def __init__(self, catalog: Catalog) -> None:
-        self.catalog = catalog
-        self.params: dict[str, Any] = {}
-        self._photographers: list[str] | None = None
-
-    def bind(self, value: Any) -> str:
-        """Return a placeholder bound to ``value``."""
-        name = f"p{len(self.params)}"
-        self.params[name] = value
-        return f":{name}"
-
-    def matches(self, query: str) -> str:
-        """Return the condition "the document's tokens match this tsquery"."""
-        return f"d.tokens @@ CAST({self.bind(query)} AS tsquery)"
-
-    def events_matching(self, query: str) -> str:
-        """Return the condition "the document belongs to an event whose own document matches".
-
-        The events are found first (few rows): an array of slugs keeps the photo condition one
-        that the indexes answer (a bitmap OR), where a subquery would scan every photo.
-        """
-        statement = (
-            "SELECT event_slug FROM search_document d WHERE d.type = 'event' AND d.tokens @@"
-            " CAST(:q AS tsquery)"
-        )
-        with self.catalog.reading() as session:
-            slugs = [row["event_slug"] for row in fulltext.run(session, statement, {"q": query})]
-        if not slugs:
-            return "FALSE"
-        return f"d.event_slug = ANY({self.bind(slugs)})"
-
-    def option(self, option: Option) -> tuple[str | None, str | None]:
-        """Return what one option of a clause matches: a tsquery on the tokens, or an SQL condition.
-
-        Keeping tsqueries apart lets a clause (and a plan) ask the GIN index once, with ``|`` and
-        ``&`` inside one tsquery, where OR-ed conditions would make PostgreSQL scan every row.
-        """
-        if isinstance(option, Exact):
-            if option.field == "person":
-                return fulltext.quote("pe:" + option.value), None
-            column = EXACT_COLUMNS.get(option.field)
-            return None, (f"d.{column} = {self.bind(option.value)}" if column else "FALSE")
-        if isinstance(option, DateRange):
-            return None, f"d.taken BETWEEN {self.bind(option.start)} AND {self.bind(option.end)}"
-        if not option.terms or option.field not in PREFIX | {"photographer": ""}:
-            return None, "FALSE"
-        if option.field == "photographer":
-            return None, f"d.photographer = ANY({self.bind(self.photographers(option))})"
-        query = tsquery(option)
-        if option.field in EVENT_FIELDS:
-            return None, self.events_matching(query)
-        if option.field in EXPANDED:
-            events = self.events_matching(query)
-            return query, (None if events == "FALSE" else events)
-        return query, None
-
-    def photographers(self, option: Match) -> list[str]:
-        """Return the photographers whose name (or its pinyin) holds the value, as in Whoosh."""
-        if self._photographers is None:
-            with self.catalog.reading() as session:
-                self._photographers = fulltext.photographers(session)
-        wanted = "".join(t for t in option.terms if len(t) != 2 or t.isascii())
-        wanted = wanted if len(option.terms) > 1 else option.terms[0]
-        return [
-            name
-            for name in self._photographers
-            if all(t in search_key(name).replace(" ", "") for t in option.terms)
-            or wanted in name_pinyin(name)
-        ]
-
-    def clause(self, clause: Clause) -> tuple[str, list[str], str, list[str]]:
-        """Return a clause's tsquery and other conditions: for any option, and for strong ones."""
-        every_q, every_sql, strong_q, strong_sql = [], [], [], []
-        for option in clause.options:
-            query, condition = self.option(option)
-            strong = getattr(option, "field", "") not in WEAK
-            for target_q, target_sql in [(every_q, every_sql)] + (
-                [(strong_q, strong_sql)] if strong else []
-            ):
-                if query:
-                    target_q.append(f"({query})")
-                if condition and condition != "FALSE":
-                    target_sql.append(condition)
-        return " | ".join(every_q), every_sql, " | ".join(strong_q), strong_sql
-
-    def condition(self, query: str, others: list[str]) -> str:
-        """Return "the tokens match ``query``, or one of ``others`` holds"."""
-        parts = ([self.matches(query)] if query else []) + others
-        return "(" + " OR ".join(parts) + ")" if parts else "FALSE"
-
-    def plan(self, plan: QueryPlan) -> tuple[str, str, str, str]:
-        """Return a plan's condition, strength, ranking-word count and ts_rank_cd expressions."""
-        words = [self.clause(c) for c in plan.clauses if not c.is_filter]
-        filters = [self.clause(c) for c in plan.clauses if c.is_filter]
-        required = filters + ([] if plan.minimum else words)
-        conditions = []
-        # Clauses that only ask the tokens become one tsquery: one GIN index scan for all.
-        alone = [q for q, others, _s, _o in required if q and not others]
-        if alone:
-            conditions.append(self.matches(" & ".join(f"({q})" for q in alone)))
-        conditions += [self.condition(q, o) for q, o, _s, _o in required if not q or o]
-        if words and plan.minimum:
-            held = " + ".join(f"({self.condition(q, o)})::int" for q, o, _s, _o in words)
-            any_word = " | ".join(f"({q})" for q, _o, _s, _so in words if q)
-            others = [c for _q, o, _s, _so in words for c in o]
-            conditions.append(self.condition(any_word, others))  # the index narrows first
-            conditions.append(f"({held}) >= {int(plan.minimum)}")
-        strength = " + ".join(f"({self.condition(s, o)})::int" for _q, _o, s, o in words) or "0"
-        ranking = list(dict.fromkeys(w for key in plan.rank for w in word_tokens(key)))
-        ranked = " + ".join(f"({self.matches(fulltext.quote('w:' + w))})::int" for w in ranking)
-        cover = " | ".join(fulltext.quote("t:" + w) for w in ranking)
-        rank = f"ts_rank_cd(d.tokens, CAST({self.bind(cover)} AS tsquery))" if cover else "0"
-        return " AND ".join(conditions) or "TRUE", strength, ranked or "0", rank
-
-
-def _order(sort: str) -> str:
-    """Return the ORDER BY of matches: fallbacks below, then by date or by strength."""
-    if sort == "date":
-        return "label, taken DESC, photo_id"
-    if sort == "date-asc":
-        return "label, taken, photo_id DESC"
-    return "label, strength DESC, ranked DESC, rank DESC, size, photo_id"
-
-
 class PostgresSearch:
     """The search documents in the catalogue's PostgreSQL database, with the Whoosh index's methods."""
 
@@ -274,9 +100,19 @@ class PostgresSearch:
                 fulltext.upsert(session, rows[start : start + 500])
 
     def bulk(self, batches: Iterable[Iterable[dict[str, Any]]]) -> None:
-        """Add the documents of an emptied index, a batch per transaction."""
-        for batch in batches:
-            self.write(batch)
+        """Add the documents of an emptied index, a batch per transaction.
+
+        The GIN index collects them in its pending list meanwhile (inserted a page at a time, not
+        a posting at a time), merged into the index at the end.
+        """
+        with self.catalog.transaction() as session:
+            fulltext.pending_list(session, True)
+        try:
+            for batch in batches:
+                self.write(batch)
+        finally:
+            with self.catalog.transaction() as session:
+                fulltext.pending_list(session, False)
 
     def build(self, batches: Iterable[Iterable[dict[str, Any]]]) -> None:
         """Refill the table in place (a rebuild): there is no second copy to build beside it."""
@@ -318,14 +154,25 @@ class PostgresSearch:
         """Return one page of photos matching ``plan``, facets over all of them, and matching events.
 
         When the plan matches fewer than ``few`` photos, each fallback plan adds its other matches
-        below, in order.
+        below, in order. Every statement runs in one reading session.
         """
         fallbacks = list(fallbacks)
         labelled = [("exact", plan)]
-        answer = self._query(labelled, plan, event, sort, page, per_page)
-        if answer["exact"] < few and fallbacks:
-            labelled += fallbacks
-            answer = self._query(labelled, plan, event, sort, page, per_page)
+        with self.catalog.reading() as session:
+            sql = Sql(session)
+            answer = query(sql, labelled, event, sort, page, per_page)
+            if answer["exact"] < few and fallbacks:
+                labelled += fallbacks
+                answer = query(sql.fork(), labelled, event, sort, page, per_page)
+            events = [
+                {
+                    "slug": row["event_slug"],
+                    "title": row["title"],
+                    "score": float(row["strength"]),
+                    "highlight": highlight(row["title"], plan.needles),
+                }
+                for row in (matched_events(sql.fork(events=True), plan) if plan.clauses else [])
+            ]
         labels = [label for label, _plan in labelled]
         hits = [
             Hit(
@@ -343,93 +190,8 @@ class PostgresSearch:
             )
             for row in answer["page"] or []
         ]
-        facets: dict[str, dict[str, int]] = {name: {} for name in FACETS}
-        for row in answer["facets"] or []:
-            if row["value"]:
-                facets[row["facet"]][row["value"]] = row["n"]
-        facets = {
-            name: dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
-            for name, counts in facets.items()
-        }
-        events = self._events(plan) if plan.clauses else []
+        counted = answer["facets"] or {}
+        facets = {name: counted.get(name, {}) for name in FACETS}
         results = Results(answer["total"], hits, facets, events, exact=answer["exact"])
         results.relaxed = answer["total"] > answer["exact"]
         return results
-
-    def _query(
-        self,
-        labelled: list[tuple[str, QueryPlan]],
-        plan: QueryPlan,
-        event: str | None,
-        sort: str,
-        page: int,
-        per_page: int,
-    ) -> dict[str, Any]:
-        """Run the statement that counts, ranks one page and counts facets of these plans' matches."""
-        sql = _Sql(self.catalog)
-        parts = [sql.plan(p) for _label, p in labelled]
-
-        def by_label(index: int) -> str:
-            return " ".join(f"WHEN {p[0]} THEN {p[index]}" for p in parts)
-
-        label = " ".join(f"WHEN {p[0]} THEN {n}" for n, p in enumerate(parts))
-        where = " OR ".join(f"({p[0]})" for p in parts)
-        scope = f" AND d.event_slug = {sql.bind(event)}" if event else ""
-        facets = " UNION ALL ".join(
-            f"SELECT '{name}' AS facet, {column} AS value, count(*) AS n FROM m GROUP BY {column}"
-            for name, column in FACET_COLUMNS.items()
-        )
-        limit, offset = sql.bind(per_page), sql.bind((max(1, page) - 1) * per_page)
-        order = _order(sort)
-        statement = f"""
-            WITH m AS MATERIALIZED (
-                SELECT d.id, d.photo_id, d.event_slug, d.photographer, d.year, d.kind, d.taken,
-                       d.size, CASE {label} END AS label,
-                       CASE {by_label(1)} END AS strength,
-                       CASE {by_label(2)} END AS ranked,
-                       CASE {by_label(3)} END AS rank
-                FROM search_document d
-                WHERE d.type = 'photo' AND ({where}){scope}
-            ), shown AS (
-                SELECT id, photo_id, label, strength, ranked, rank, size, taken FROM m
-                ORDER BY {order} LIMIT {limit} OFFSET {offset}
-            )
-            SELECT
-                (SELECT count(*) FROM m) AS total,
-                (SELECT count(*) FROM m WHERE label = 0) AS exact,
-                (SELECT json_agg(x) FROM (
-                    SELECT s.photo_id, s.label, s.strength, d.event_slug, d.caption,
-                           d.photographer, d.taken_at, d.title, d.taken, d.date_source
-                    FROM shown s JOIN search_document d ON d.id = s.id
-                    ORDER BY {", ".join("s." + c.strip() for c in order.split(","))}
-                ) x) AS page,
-                (SELECT json_agg(f) FROM ({facets}) f) AS facets
-        """
-        with self.catalog.reading() as session:
-            [row] = fulltext.run(session, statement, sql.params)
-        for key in ("page", "facets"):
-            if isinstance(row[key], str):
-                row[key] = json.loads(row[key])
-        return row
-
-    def _events(self, plan: QueryPlan) -> list[dict[str, Any]]:
-        """Return the (at most five) events whose documents match the plan, strongest first."""
-        sql = _Sql(self.catalog)
-        condition, strength, ranked, _rank = sql.plan(plan)
-        statement = f"""
-            SELECT d.event_slug, d.title, ({strength}) AS strength, ({ranked}) AS ranked
-            FROM search_document d
-            WHERE d.type = 'event' AND {condition}
-            ORDER BY strength DESC, ranked DESC, d.id LIMIT 5
-        """
-        with self.catalog.reading() as session:
-            rows = fulltext.run(session, statement, sql.params)
-        return [
-            {
-                "slug": row["event_slug"],
-                "title": row["title"],
-                "score": float(row["strength"]),
-                "highlight": highlight(row["title"], plan.needles),
-            }
-            for row in rows
-        ]

@@ -12,6 +12,7 @@ BASE = {"errors", "config"}
 PARTS = {
     "analysis",
     "pg_search",
+    "pg_statements",
     "catalog",
     "metadata",
     "images",
@@ -56,7 +57,9 @@ ALLOWED = {
     "article": BASE | {"text"},
     "analysis": BASE | {"text"},
     "search_index": BASE | {"analysis", "text", "highlight"},
-    "pg_search": BASE | {"analysis", "catalog", "highlight", "search_index", "text"},
+    "pg_statements": BASE | {"analysis", "catalog", "text"},
+    "pg_search": BASE
+    | {"analysis", "catalog", "highlight", "pg_statements", "search_index", "text"},
     "ingest": BASE | {"images", "vips", "media_store", "metadata"},
     "workers": BASE | {"ingest"},
     "people": BASE | {"catalog", "text"},
