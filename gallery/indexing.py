@@ -363,6 +363,7 @@ class Indexer:
             behind = outbox.behind(session, self._position)
         if behind:
             self.sync()
+            self.index.reopen()  # what another process applied meanwhile is on disk: read it
         plan = plan_query(text, self.synonyms)
         fallbacks = []
         sounds: list[list[str]] = []

@@ -129,6 +129,9 @@ class PostgresSearch:
         """Return no lock: the outbox cursor's row already orders the writers."""
         return contextlib.nullcontext()
 
+    def reopen(self) -> None:
+        """Nothing to reopen: every search reads the table as it is."""
+
     def optimize(self) -> None:
         """Nothing to merge: PostgreSQL maintains the GIN index itself."""
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import threading
 import time
@@ -384,3 +385,18 @@ def test_eight_threads_search_while_a_writer_commits_for_30_s(tmp_path: Path) ->
     assert min(searches) > 0 and written > 210
     assert index.search(plan_query("检验科")).total == written
     index.close()
+
+
+def test_searching_between_many_commits_keeps_few_files_open(archive, photos: list[int]) -> None:
+    # Each commit adds a segment and makes the searcher stale; a server that kept the stale ones
+    # open ran out of descriptors after a few hundred uploads (select() then failed).
+    def open_files() -> int:
+        return len(os.listdir("/proc/self/fd"))
+
+    archive.search.search("合影")
+    before = open_files()
+    for n in range(60):
+        archive.photos.edit(photos[0], caption=f"合影 第{n}次")
+        assert archive.search.search(f"第{n}次").total == 1
+    # At most one segment per commit until the merger folds them (merging.TOO_MANY), each a few files.
+    assert open_files() - before < 200

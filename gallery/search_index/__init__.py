@@ -201,6 +201,10 @@ class SearchIndex:
                 raise
         self._merger.committed(segments)
 
+    def reopen(self) -> None:
+        """Give every thread a fresh searcher at its next search (another process wrote here)."""
+        self._version += 1
+
     def _merge_small(self) -> None:
         """Merge the small segments commits left, with a writer that adds nothing."""
         with self._lock, self._reading():
@@ -298,11 +302,15 @@ class SearchIndex:
         if searcher is None or local.folder != self.folder or not searcher.up_to_date():
             # A fresh searcher, not refresh(): Whoosh's refresh reuses segment readers whose
             # deletions it does not reload, and would show a replaced document twice. The old one
-            # is left to close when dropped: nothing else reads it, as it belongs to this thread.
+            # is closed now: it belongs to this thread, whose last search has ended, and it holds
+            # a file of every segment open (commits add segments, so waiting for the collector
+            # ran a busy server out of descriptors).
+            if searcher is not None and not searcher.is_closed:
+                searcher.close()
             searcher = self._open().searcher()
             local.searcher = searcher
             with self._columns_lock:
-                self._searchers = [s for s in self._searchers if not s.is_closed][-64:]
+                self._searchers = [s for s in self._searchers if not s.is_closed]
                 self._searchers.append(searcher)
         local.version, local.checked, local.folder = self._version, now, self.folder
         return searcher
