@@ -175,6 +175,8 @@ class Indexer:
         self._schema_checked = False  # an index of an older schema is rebuilt, once per process
         # Where this index's cursor stood after this process's last sync (None: not synced yet).
         self._position: int | None = None
+        # The cursor's position when this process's searchers were last told to reopen.
+        self._read_at: int | None = None
 
     def sync(self, batch: int = 500) -> int:
         """Apply every pending outbox row to the index; return how many documents were written.
@@ -361,9 +363,14 @@ class Indexer:
             raise InvalidInput(f"unknown sort {sort!r} (relevance, date or date-asc)")
         with self.catalog.reading() as session:  # first the changes of other processes
             behind = outbox.behind(session, self._position)
+            applied = outbox.position(session, self.consumer)
         if behind:
             self.sync()
-            self.index.reopen()  # what another process applied meanwhile is on disk: read it
+        if applied != self._read_at:
+            # The index holds rows this process's searchers never saw (another process wrote them
+            # into a shared folder, or this one did): read the folder afresh.
+            self.index.reopen()
+            self._read_at = applied
         plan = plan_query(text, self.synonyms)
         fallbacks = []
         sounds: list[list[str]] = []

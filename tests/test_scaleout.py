@@ -82,17 +82,26 @@ class Server:
         return self.request("/api/v1/photos", body, {"Content-Type": type_})
 
     def found(self, query: str) -> set[int]:
-        """Return the ids of every photo a search finds (all pages)."""
-        ids: set[int] = set()
-        page = 1
+        """Return the ids of every photo a search finds (all pages).
+
+        Uploads go on while the pages are read and may shift a hit from one page to the next: the
+        pages are read again until they hold as many photos as every page said there were.
+        """
+        q = urllib.request.quote(query)
         while True:
-            q = urllib.request.quote(query)
-            status, answer = self.request(f"/api/v1/search?q={q}&per_page=100&page={page}")
-            assert status == 200, answer
-            ids |= {hit["photo_id"] for hit in answer["hits"]}
-            if len(answer["hits"]) < 100:
+            ids: set[int] = set()
+            totals: set[int] = set()
+            page = 1
+            while True:
+                status, answer = self.request(f"/api/v1/search?q={q}&per_page=100&page={page}")
+                assert status == 200, answer
+                ids |= {hit["photo_id"] for hit in answer["hits"]}
+                totals.add(answer["total"])
+                if len(answer["hits"]) < 100:
+                    break
+                page += 1
+            if totals == {len(ids)}:
                 return ids
-            page += 1
 
     def stop(self) -> None:
         """Stop the process."""

@@ -115,6 +115,11 @@ def cursor(session: Session, consumer: str) -> SearchCursor | None:
     return found
 
 
+def position(session: Session, consumer: str) -> int | None:
+    """Return how far this consumer's index has applied the outbox: a plain read, no lock."""
+    return session.scalar(select(SearchCursor.position).where(SearchCursor.consumer == consumer))
+
+
 def start_cursor(session: Session, consumer: str, position: int) -> SearchCursor:
     """Create this consumer's cursor at ``position`` (or lock the one another process just made)."""
     try:
