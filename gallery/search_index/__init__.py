@@ -300,11 +300,8 @@ class SearchIndex:
         """Return this thread's searcher after following a swap and checking for new commits."""
         self._follow()
         if searcher is None or local.folder != self.folder or not searcher.up_to_date():
-            # A fresh searcher, not refresh(): Whoosh's refresh reuses segment readers whose
-            # deletions it does not reload, and would show a replaced document twice. The old one
-            # is closed now: it belongs to this thread, whose last search has ended, and it holds
-            # a file of every segment open (commits add segments, so waiting for the collector
-            # ran a busy server out of descriptors).
+            # Fresh, not refresh(): that keeps segment readers whose deletions it does not reload
+            # (a replaced document twice). The old one, this thread's, holds every segment open.
             if searcher is not None and not searcher.is_closed:
                 searcher.close()
             searcher = self._open().searcher()
@@ -334,13 +331,13 @@ class SearchIndex:
         read); a commit adds a small segment, so a new generation costs only the new segment.
         """
         leaves = [leaf.reader() for leaf, _offset in searcher.leaf_searchers()]
-        key = tuple((_segment_key(r), r.doc_count()) for r in leaves)
+        key = tuple((merging.segment_key(r), r.doc_count()) for r in leaves)
         with self._columns_lock:
             if self._columns[0] == key:
                 return self._columns[1]
         parts, live = [], []
         for reader in leaves:
-            segment = _segment_key(reader)
+            segment = merging.segment_key(reader)
             if segment not in self._segment_columns:
                 self._segment_columns[segment] = segment_columns(reader, self._codes)
             parts.append(self._segment_columns[segment])
@@ -450,9 +447,3 @@ class SearchIndex:
             results = Results(len(order), hits, facets, events, exact=exact)
             results.relaxed = len(order) > exact
             return results
-
-
-def _segment_key(reader: Any) -> Any:
-    """Return what names a segment for as long as it lives."""
-    segment = getattr(reader, "_segment", None)
-    return segment.segment_id() if segment is not None else id(reader)

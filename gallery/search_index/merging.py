@@ -77,3 +77,9 @@ class Merger:
             self._merge()
         except Exception:  # noqa: BLE001 - a thread's failure is logged; no document is lost
             log.exception("merging the search index's small segments failed")
+
+
+def segment_key(reader: Any) -> Any:
+    """Return what names a segment for as long as it lives."""
+    segment = getattr(reader, "_segment", None)
+    return segment.segment_id() if segment is not None else id(reader)
