@@ -207,18 +207,7 @@ class Events:
                 _set_credits(session, event, credits)
             if new_slug is not None and new_slug != event.slug:
                 _rename(session, event, check_slug(new_slug))
-            after = _editable(event)
-            details = {k: [before[k], after[k]] for k in before if before[k] != after[k]}
-            if details:
-                session.add(
-                    Change(
-                        username=user,
-                        entity="event",
-                        entity_id=event.id,
-                        action="edit",
-                        details=details,
-                    )
-                )
+            q.record_edit(session, user, "event", event.id, before, _editable(event))
             return event.slug
 
     def delete(self, slug: str, *, user: str = "", move_photos_to: str | None = None) -> int:

@@ -258,12 +258,4 @@ def _bulk_change(session: Any, action: str, value: str | Sequence[str]) -> Calla
 
 def _record_edit(session: Any, photo: Photo, before: dict[str, Any], user: str) -> bool:
     """Record a photo's change from ``before`` to now, if anything changed; tell whether it did."""
-    after = _editable(photo)
-    details = {k: [before[k], after[k]] for k in before if before[k] != after[k]}
-    if details:
-        session.add(
-            Change(
-                username=user, entity="photo", entity_id=photo.id, action="edit", details=details
-            )
-        )
-    return bool(details)
+    return q.record_edit(session, user, "photo", photo.id, before, _editable(photo))

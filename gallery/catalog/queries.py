@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
@@ -399,3 +401,22 @@ def event_titles(session: Session, slugs: list[str]) -> dict[str, str]:
         return {}
     rows = session.execute(select(Event.slug, Event.title).where(Event.slug.in_(slugs)))
     return {slug: title for slug, title in rows}
+
+
+def record_edit(
+    session: Session,
+    user: str,
+    entity: str,
+    entity_id: int,
+    before: dict[str, Any],
+    after: dict[str, Any],
+) -> bool:
+    """Record an edit as the fields that changed, before and after; tell whether any did."""
+    details = {k: [before[k], after[k]] for k in before if before[k] != after[k]}
+    if details:
+        session.add(
+            Change(
+                username=user, entity=entity, entity_id=entity_id, action="edit", details=details
+            )
+        )
+    return bool(details)

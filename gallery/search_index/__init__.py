@@ -229,17 +229,8 @@ class SearchIndex:
         """
         index = self._open()
         with self._lock:
-            # One segment, not a compound file: that would copy the whole segment once more.
-            writer = index.writer(timeout=60.0, limitmb=limitmb, codec=codec(), compound=False)
-            try:
-                for batch in batches:
-                    for document in batch:
-                        writer.add_document(**document_fields(document))
-                writer.commit(merge=False)
-                self._version += 1
-            except BaseException:
-                writer.cancel()
-                raise
+            generations.write_all(index, batches, limitmb)
+            self._version += 1
 
     def build(
         self, batches: Iterable[Iterable[dict[str, Any]]], limitmb: int = REBUILD_LIMIT_MB

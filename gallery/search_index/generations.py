@@ -61,20 +61,25 @@ def build(root: Path, batches: Iterable[Iterable[dict[str, Any]]], limitmb: int)
     folder = new_generation(root)
     try:
         index = whoosh_index.create_in(folder, schema())
-        writer = index.writer(timeout=60.0, limitmb=limitmb, codec=codec(), compound=False)
-        try:
-            for batch in batches:
-                for document in batch:
-                    writer.add_document(**document_fields(document))
-            writer.commit(merge=False)
-        except BaseException:
-            writer.cancel()
-            raise
+        write_all(index, batches, limitmb)
         index.close()
     except BaseException:
         discard(folder)
         raise
     return folder
+
+
+def write_all(index: Any, batches: Iterable[Iterable[dict[str, Any]]], limitmb: int) -> None:
+    """Add every document with one writer and one commit, no merge: one large segment."""
+    writer = index.writer(timeout=60.0, limitmb=limitmb, codec=codec(), compound=False)
+    try:
+        for batch in batches:
+            for document in batch:
+                writer.add_document(**document_fields(document))
+        writer.commit(merge=False)
+    except BaseException:
+        writer.cancel()
+        raise
 
 
 def point_to(root: Path, folder: Path) -> None:
