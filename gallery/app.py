@@ -1,4 +1,4 @@
-"""The Flask application factory: settings, then the archive, then commands and the web interface."""
+"""The Flask application factory: settings, then the archive, then the web interface."""
 
 from __future__ import annotations
 
@@ -18,17 +18,24 @@ def _template_folder() -> str:
     return str(packaged if packaged.is_dir() else Path(__file__).parent.parent / "templates")
 
 
-def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
-    """Create the gallery app: settings, then the archive, then commands and the web interface."""
+def create_app(
+    test_config: Mapping[str, Any] | None = None, *, archive: Archive | None = None
+) -> Flask:
+    """Create the gallery app: settings, then the archive, then the web interface.
+
+    ``archive`` serves an archive already opened (``gallery serve``'s); otherwise one is opened from
+    the settings: ``GALLERY_*`` from the environment, or ``test_config`` instead of them.
+    """
     app = Flask(__name__, template_folder=_template_folder())
-    app.config.update(load_config(test_config))
-    archive = Archive(app.config).open()
+    if archive is None:
+        app.config.update(load_config(test_config))
+        archive = Archive(app.config).open()
+    else:
+        app.config.update(archive.config)
     app.extensions["gallery"] = archive
 
-    from gallery.cli import register_commands
     from gallery.views import init_app
 
-    register_commands(app)
     init_app(app)
     return app
 

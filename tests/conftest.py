@@ -15,6 +15,7 @@ import pytest
 from gallery import create_app, get_archive
 from gallery.archive import Archive
 from tests.imagegen import photo
+from tests.procs import Runner
 
 
 def pytest_addoption(parser) -> None:
@@ -98,8 +99,8 @@ def client(app):
 
 @pytest.fixture
 def runner(app):
-    """Return a CLI runner for ``app``."""
-    return app.test_cli_runner()
+    """Return a CLI runner on ``app``'s archive."""
+    return Runner(get_archive(app))
 
 
 @pytest.fixture

@@ -1,4 +1,5 @@
-"""Real gallery processes for tests and benchmarks: the CLI, ``gallery serve``, uploads over HTTP."""
+"""The gallery command for tests and benchmarks: runs in this process, real processes (the CLI,
+``gallery serve``), uploads over HTTP."""
 
 from __future__ import annotations
 
@@ -10,8 +11,28 @@ import sys
 import time
 import uuid
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from click.testing import CliRunner, Result
+
+from gallery.cli import main
+from gallery.cli.common import Setup
+
+if TYPE_CHECKING:
+    from gallery.archive import Archive
 
 GALLERY = [sys.executable, "-c", "from gallery.cli import main; main()"]
+
+
+class Runner:
+    """Run ``gallery`` commands in this process on an app's archive (click's test runner)."""
+
+    def __init__(self, archive: Archive) -> None:
+        self.archive = archive
+
+    def invoke(self, args: list[str], **kwargs: Any) -> Result:
+        """Run ``gallery ARGS``; keyword arguments go to click's ``CliRunner.invoke`` (``input``)."""
+        return CliRunner().invoke(main, args, obj=Setup(self.archive), **kwargs)
 
 
 def environment(root: Path) -> dict[str, str]:

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 from gallery.archive import Archive
 from tests.imagegen import encode, photo, stored_for, write
+from tests.procs import environment
 
 TAGS = {
     "Make": "HUAWEI",
@@ -148,7 +151,8 @@ def test_user_add(runner, archive: Archive) -> None:
     again = runner.invoke(args=["user", "add", "zhangwen", "--role", "editor"])
     assert again.exit_code == 1 and "already exists" in again.output
     bad = runner.invoke(args=["user", "add", "x", "--role", "boss"])
-    assert bad.exit_code == 2
+    assert bad.exit_code == 1
+    assert "unknown role 'boss' (one of admin, editor, photographer, viewer)" in bad.output
 
 
 def test_derivatives_rebuild(runner, archive: Archive, tmp_path: Path) -> None:
@@ -241,3 +245,41 @@ def test_token_list_and_revoke_and_user_access_commands(runner, archive: Archive
     assert archive.accounts.authenticate("script", "password-1") is not None
     assert runner.invoke(args=["user", "delete", "script", "--yes"]).exit_code == 0
     assert archive.accounts.all() == []
+
+
+# Runs gallery commands in one fresh process, then names the web modules they loaded.
+LOADED = """
+import sys
+from gallery.cli import main
+for args in sys.argv[1:]:
+    try:
+        main(args.split("|"), standalone_mode=False)
+    except SystemExit as exit:
+        assert not exit.code, (args, exit.code)
+web = ("flask", "flask_login", "flask_babel", "waitress", "jinja2", "gallery.app", "gallery.views")
+print(" ".join(sorted(name for name in web + ("sqlalchemy",) if name in sys.modules)))
+"""
+
+
+def test_commands_load_neither_flask_nor_the_web(tmp_path: Path) -> None:
+    """Only ``serve`` loads the web application; ``--help`` loads not even the catalogue."""
+    photos = tmp_path / "in"
+    photo(photos / "a.jpg")
+    env = environment(tmp_path)
+    run = [sys.executable, "-c", LOADED]
+    helped = subprocess.run(
+        [*run, "--help", "import|--help"], env=env, capture_output=True, text=True
+    )
+    assert helped.returncode == 0, helped.stderr
+    assert helped.stdout.splitlines()[-1] == ""  # nothing: no catalogue, no web
+    commands = [
+        "event|add|--title|义诊|--date|2024-11-01|--slug|clinic",
+        f"import|{photos}|--event|clinic",
+        "search|义诊",
+        "index|check",
+        "user|add|zhangwen|--role|editor",
+    ]
+    worked = subprocess.run([*run, *commands], env=env, capture_output=True, text=True)
+    assert worked.returncode == 0, worked.stderr
+    assert "imported 1" in worked.stderr + worked.stdout
+    assert worked.stdout.splitlines()[-1] == "sqlalchemy"  # the catalogue, and nothing of the web

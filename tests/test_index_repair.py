@@ -20,7 +20,7 @@ from gallery.catalog.models import SearchOutbox
 from gallery.search_index import generations
 from tests.conftest import login, text_of
 from tests.imagegen import photo
-from tests.procs import gallery, request, serve
+from tests.procs import Runner, gallery, request, serve
 
 REBUILDING = "搜索索引正在重建"  # the Chinese of "the search index is being rebuilt"
 
@@ -72,7 +72,7 @@ def outbox_rows(archive) -> int:
 
 def token_for(app) -> dict[str, str]:
     """Return the headers of an editor's API token."""
-    made = app.test_cli_runner().invoke(args=["token", "create", "editor", "--name", "t"])
+    made = Runner(get_archive(app)).invoke(args=["token", "create", "editor", "--name", "t"])
     assert made.exit_code == 0, made.output
     return {"Authorization": f"Bearer {made.output.strip()}"}
 
@@ -114,7 +114,7 @@ def test_a_damaged_index_stops_search_only_and_a_rebuild_repairs_it(tmp_path: Pa
     assert "The search index is being rebuilt" in text_of(client.get("/search?q=合影"))
 
     # index check reads only: it reports the damage and the rows waiting, and changes nothing.
-    runner = app.test_cli_runner()
+    runner = Runner(get_archive(app))
     before = listing(tmp_path / "index")
     check = runner.invoke(args=["index", "check"])
     assert check.exit_code == 1
@@ -148,7 +148,7 @@ def test_check_reports_pending_rows_without_applying_them(tmp_path: Path) -> Non
     with Catalog(archive.config["DATABASE_URL"]).transaction() as session:
         session.get(Photo, ids[0]).caption = "为牧民测量血压"
     before = listing(tmp_path / "index")
-    check = app.test_cli_runner().invoke(args=["index", "check"])
+    check = Runner(get_archive(app)).invoke(args=["index", "check"])
     assert check.exit_code == 1
     assert f"stale: photo:{ids[0]}" in check.output and "pending 1" in check.output
     assert listing(tmp_path / "index") == before and outbox_rows(archive) == 1

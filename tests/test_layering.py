@@ -73,7 +73,7 @@ ALLOWED = {
     "media_check": BASE | PARTS | {"derived"},
     "archive": BASE | PARTS | SERVICES,
     "demo": BASE | PARTS | SERVICES | {"archive"},
-    "app": BASE | {"archive", "cli", "views"},
+    "app": BASE | {"archive", "views"},
     # The outer layer: never the catalogue itself, always through the archive's services.
     "cli": BASE | (PARTS - {"catalog"}) | SERVICES | {"app", "archive", "cli", "demo"},
     "views": BASE | (PARTS - {"catalog"}) | SERVICES | {"app", "archive", "views"},
@@ -90,7 +90,7 @@ OWNERS = {
     "whoosh": {"search_index"},
     "sqlalchemy": {"catalog"},
     "alembic": {"catalog"},
-    "flask": {"app", "views", "cli"},
+    "flask": {"app", "views"},
     "opencc": {"text"},
     "rjieba": {"text"},
     "pypinyin": {"text"},

@@ -1,15 +1,51 @@
-"""What every command shares: one clear line for a refused request, JSON that keeps Chinese readable."""
+"""What every command shares: the archive of the run, one clear line for a refused request, JSON
+that keeps Chinese readable."""
 
 from __future__ import annotations
 
 import functools
 import json
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
+from gallery.config import load_config
 from gallery.errors import GalleryError
+
+if TYPE_CHECKING:
+    from gallery.archive import Archive
+
+
+class Setup:
+    """The archive one run of ``gallery`` works on: given (tests), or built on first use.
+
+    Built from the ``GALLERY_*`` settings only when a command needs it, so ``gallery --help`` and
+    a mistyped option cost no catalogue connection, and only ``serve`` loads the web application.
+    """
+
+    def __init__(self, archive: Archive | None = None) -> None:
+        self._archive = archive
+        self._owned = archive is None
+
+    def archive(self) -> Archive:
+        """Return the archive, opening it (migrations, start-up sweep) the first time."""
+        if self._archive is None:
+            from gallery.archive import Archive  # the catalogue's libraries, for commands only
+
+            self._archive = Archive(load_config()).open()
+        return self._archive
+
+    def close(self) -> None:
+        """Close the archive if this run opened it."""
+        if self._owned and self._archive is not None:
+            self._archive.close()
+            self._archive = None
+
+
+def get_archive() -> Archive:
+    """Return the archive of the running command."""
+    return click.get_current_context().ensure_object(Setup).archive()
 
 
 def domain_errors(command: Callable[..., Any]) -> Callable[..., Any]:

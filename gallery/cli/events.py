@@ -1,17 +1,20 @@
-"""``gallery event``: create, list and correct events; read a publicity article; press packs."""
+"""``gallery event``: create, list and correct events; read a publicity article; press packs.
+
+The services are imported by the commands that run them (here and in every group), so that
+``gallery --help`` and a mistyped option load no catalogue.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
-from flask.cli import with_appcontext
 
-from gallery.app import get_archive
-from gallery.article import Article, parse_article
-from gallery.cli.common import domain_errors, echo_json
-from gallery.events import CREDIT_ROLES, KEEP, parse_date
+from gallery.cli.common import domain_errors, echo_json, get_archive
+
+if TYPE_CHECKING:
+    from gallery.article import Article
 
 
 @click.group("event")
@@ -21,6 +24,8 @@ def event_group() -> None:
 
 def _parse_credit(_ctx: Any, _param: Any, values: tuple[str, ...]) -> dict[str, list[str]]:
     """Parse ``--credit photo=杨军,李满桂`` options into role → names."""
+    from gallery.events import CREDIT_ROLES
+
     credits: dict[str, list[str]] = {}
     for value in values:
         role, sep, names = value.partition("=")
@@ -42,7 +47,6 @@ def _parse_credit(_ctx: Any, _param: Any, values: tuple[str, ...]) -> dict[str, 
 @click.option("--description", default="", help="A paragraph about the event.")
 @click.option("--slug", help="The event's short name in links (default: date and title).")
 @click.option("--credit", "credits", multiple=True, callback=_parse_credit, help="ROLE=NAME[,NAME]")
-@with_appcontext
 @domain_errors
 def event_add(
     title: str,
@@ -56,6 +60,8 @@ def event_add(
     credits: dict[str, list[str]],
 ) -> None:
     """Create an event and print its slug."""
+    from gallery.events import parse_date
+
     event = get_archive().events.add(
         title,
         kind,
@@ -72,7 +78,6 @@ def event_add(
 
 @event_group.command("list")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-@with_appcontext
 def event_list(as_json: bool) -> None:
     """List events with their photo counts and credits."""
     events = get_archive().events.summaries()
@@ -100,7 +105,6 @@ def event_list(as_json: bool) -> None:
 @click.option("--kind", help="Override the kind recognised (主题党日, 学术交流, 培训, ...).")
 @click.option("--date", "event_date", help="Override the event's date, YYYY-MM-DD.")
 @click.option("--slug", help="The event's short name in links (default: date and title).")
-@with_appcontext
 @domain_errors
 def event_import_article(
     source: Any,
@@ -111,6 +115,9 @@ def event_import_article(
     slug: str | None,
 ) -> None:
     """Recognise a publicity article (FILE or - for stdin); with --save, create its event."""
+    from gallery.article import parse_article
+    from gallery.events import parse_date
+
     article = parse_article(source.read())
     if as_json:
         echo_json(article.to_json())
@@ -127,6 +134,8 @@ def event_import_article(
 
 def _echo_article(article: Article) -> None:
     """Print what was recognised in an article, one field per line, for an editor to check."""
+    from gallery.events import CREDIT_ROLES
+
     data = article.to_json()
     for field in ("title", "published_at", "event_date", "end_date", "kind"):
         click.echo(f"{field + ':':14}{data[field] or '—'}")
@@ -150,7 +159,6 @@ def _echo_article(article: Article) -> None:
 @click.option(
     "--photo", "photo_ids", multiple=True, type=int, help="Only these photos (repeatable)."
 )
-@with_appcontext
 @domain_errors
 def event_export_pack(slug: str, target: Path, photo_ids: tuple[int, ...]) -> None:
     """Write an event's press pack: display-size photos without metadata, and captions.txt."""
@@ -175,7 +183,6 @@ def event_export_pack(slug: str, target: Path, photo_ids: tuple[int, ...]) -> No
 @click.option("--credit", "credits", multiple=True, callback=_parse_credit, help="ROLE=NAME[,NAME]")
 @click.option("--slug", "new_slug", help="A new short name for links (the old one redirects).")
 @click.option("--user", default="cli", show_default=True, help="Who to name in the change history.")
-@with_appcontext
 @domain_errors
 def event_edit(
     slug: str,
@@ -192,6 +199,8 @@ def event_edit(
     user: str,
 ) -> None:
     """Correct an event: only the fields given change (--credit only its roles); print its slug."""
+    from gallery.events import KEEP, parse_date
+
     events = get_archive().events
     if credits:  # the roles given replace theirs; the others stay
         held = {c["role"]: c["names"] for c in events.get(slug)["credits"]}
@@ -217,7 +226,6 @@ def event_edit(
 @click.argument("slug")
 @click.option("--move-photos-to", "target", help="Move the event's photos to this event first.")
 @click.option("--user", default="cli", show_default=True, help="Who to name in the change history.")
-@with_appcontext
 @domain_errors
 def event_delete(slug: str, target: str | None, user: str) -> None:
     """Delete an event; one with photos needs --move-photos-to."""

@@ -5,15 +5,14 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
-from flask import current_app
-from flask.cli import with_appcontext
 
-from gallery.app import get_archive
-from gallery.cli.common import domain_errors
-from gallery.importer import ImportResult, collect_files
+from gallery.cli.common import domain_errors, get_archive
+
+if TYPE_CHECKING:
+    from gallery.importer import ImportResult
 
 
 @click.command("import")
@@ -24,7 +23,6 @@ from gallery.importer import ImportResult, collect_files
 @click.option("--uploader", help="The user who uploads (default: none).")
 @click.option("--jobs", type=click.IntRange(1, 64), help="Files processed in parallel.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object per file.")
-@with_appcontext
 @domain_errors
 def import_command(
     paths: tuple[Path, ...],
@@ -36,6 +34,8 @@ def import_command(
     as_json: bool,
 ) -> None:
     """Import photo files and folders (recursively) into an event."""
+    from gallery.importer import collect_files
+
     archive = get_archive()
     if photographer is None:
         photographer = _ask_photographer(archive.events.get(event_slug))
@@ -57,7 +57,7 @@ def import_command(
             photographer=photographer,
             caption=caption,
             uploader=uploader,
-            jobs=jobs or int(current_app.config["IMPORT_JOBS"]),
+            jobs=jobs or int(archive.config["IMPORT_JOBS"]),
             on_result=on_result,
         )
     click.echo(
@@ -92,7 +92,6 @@ def _ask_photographer(event: dict[str, Any]) -> str | None:
 @click.option("--json", "as_json", is_flag=True, default=True, help="JSON (the only format).")
 @click.option("--event", "event_slug", help="Only this event and its photos.")
 @click.option("--output", "-o", type=click.Path(path_type=Path), help="Write to a file.")
-@with_appcontext
 @domain_errors
 def export_command(as_json: bool, event_slug: str | None, output: Path | None) -> None:
     """Write the catalogue as JSON: the backup format."""

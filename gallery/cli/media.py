@@ -5,9 +5,8 @@ from __future__ import annotations
 import sys
 
 import click
-from flask.cli import with_appcontext
 
-from gallery.app import get_archive
+from gallery.cli.common import get_archive
 
 
 @click.group("derivatives")
@@ -16,7 +15,6 @@ def derivatives_group() -> None:
 
 
 @derivatives_group.command("rebuild")
-@with_appcontext
 def derivatives_rebuild() -> None:
     """Regenerate every photo's derivatives from its original."""
     archive = get_archive()
@@ -38,7 +36,6 @@ def media_group() -> None:
 
 @media_group.command("check")
 @click.option("--repair", is_flag=True, help="Remove orphan files and remake missing derivatives.")
-@with_appcontext
 def media_check(repair: bool) -> None:
     """Report orphans, missing files and originals whose bytes do not match their name."""
     archive = get_archive()

@@ -5,10 +5,8 @@ from __future__ import annotations
 import re
 
 import click
-from flask.cli import with_appcontext
 
-from gallery.app import get_archive
-from gallery.cli.common import domain_errors, echo_json
+from gallery.cli.common import domain_errors, echo_json, get_archive
 
 
 @click.group("photo")
@@ -19,7 +17,6 @@ def photo_group() -> None:
 @photo_group.command("show")
 @click.argument("photo_id", type=int)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-@with_appcontext
 @domain_errors
 def photo_show(photo_id: int, as_json: bool) -> None:
     """Show one photo's catalogue record and metadata."""
@@ -42,7 +39,6 @@ def photo_show(photo_id: int, as_json: bool) -> None:
 @click.option("--caption", help="The new caption.")
 @click.option("--keywords", help="The new keywords, separated by commas (replaces the old ones).")
 @click.option("--photographer", help="Credit the photo to this person ('' for nobody).")
-@with_appcontext
 @domain_errors
 def photo_edit(
     photo_id: int, caption: str | None, keywords: str | None, photographer: str | None
@@ -60,7 +56,6 @@ def trash_group() -> None:
 
 
 @trash_group.command("purge")
-@with_appcontext
 def trash_purge() -> None:
     """Delete for good the photos that have been in the trash longer than TRASH_DAYS (for cron)."""
     count = get_archive().photos.purge_trash()

@@ -6,10 +6,8 @@ import sys
 from pathlib import Path
 
 import click
-from flask.cli import with_appcontext
 
-from gallery.app import get_archive
-from gallery.cli.common import domain_errors
+from gallery.cli.common import domain_errors, get_archive
 
 
 @click.group("archive")
@@ -19,7 +17,6 @@ def archive_group() -> None:
 
 @archive_group.command("status")
 @click.option("--year", type=int, required=True, help="The year whose events to check.")
-@with_appcontext
 @domain_errors
 def archive_status(year: int) -> None:
     """List each event of a year: photos chosen, its 档号, and what is still missing."""
@@ -42,7 +39,6 @@ def archive_status(year: int) -> None:
 
 @archive_group.command("number")
 @click.argument("slug")
-@with_appcontext
 @domain_errors
 def archive_number(slug: str) -> None:
     """Give an event's group its 档号 and its chosen photos their 照片号 (once; they never change)."""
@@ -63,7 +59,6 @@ def archive_number(slug: str) -> None:
     show_default=True,
     help="Encoding of the catalogue XML and 说明文件.txt.",
 )
-@with_appcontext
 @domain_errors
 def archive_export(
     year: int, event_slug: str | None, target: Path, transferred_by: str, encoding: str

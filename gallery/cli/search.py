@@ -6,10 +6,8 @@ import sys
 from dataclasses import asdict
 
 import click
-from flask.cli import with_appcontext
 
-from gallery.app import get_archive
-from gallery.cli.common import domain_errors, echo_json
+from gallery.cli.common import domain_errors, echo_json, get_archive
 
 
 @click.command("search")
@@ -19,7 +17,6 @@ from gallery.cli.common import domain_errors, echo_json
 @click.option("--page", type=click.IntRange(1), default=1, show_default=True)
 @click.option("--sort", type=click.Choice(["relevance", "date", "date-asc"]), default="relevance")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-@with_appcontext
 @domain_errors
 def search_command(
     query: tuple[str, ...], event_slug: str | None, limit: int, page: int, sort: str, as_json: bool
@@ -65,7 +62,6 @@ def _progress_bar(label: str):
 
 
 @index_group.command("rebuild")
-@with_appcontext
 def index_rebuild() -> None:
     """Recreate the search index from the catalogue, beside the live one, and swap it in."""
     bar, progress = _progress_bar("Indexing")
@@ -75,7 +71,6 @@ def index_rebuild() -> None:
 
 
 @index_group.command("check")
-@with_appcontext
 def index_check() -> None:
     """Report photos and events missing from, or stale in, the search index (changing nothing)."""
     bar, progress = _progress_bar("Checking")

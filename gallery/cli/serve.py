@@ -5,15 +5,11 @@ from __future__ import annotations
 import secrets
 
 import click
-from flask import current_app
-from flask.cli import with_appcontext
 
-from gallery.app import get_archive
-from gallery.cli.common import domain_errors
+from gallery.cli.common import domain_errors, get_archive
 
 
 @click.command("demo")
-@with_appcontext
 @domain_errors
 def demo_command() -> None:
     """Fill an empty archive with the demo events and photos; create the first admin if none."""
@@ -38,14 +34,16 @@ def demo_command() -> None:
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on.")
 @click.option("--threads", default=8, show_default=True, type=int, help="Worker threads.")
-@with_appcontext
 def serve_command(host: str, port: int, threads: int) -> None:
     """Serve the gallery with waitress (production); ``flask --app gallery run`` is for development."""
     from waitress.server import create_server
 
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    from gallery.app import create_app  # the web application: this command's alone
+
+    archive = get_archive()
+    app = create_app(archive=archive)
     # Catch the index up before the first search needs it; a damaged one is reported, not fatal.
-    get_archive().search.sync()
+    archive.search.sync()
     server = create_server(
         app, host=host, port=port, threads=threads, clear_untrusted_proxy_headers=True
     )

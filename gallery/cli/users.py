@@ -5,11 +5,8 @@ from __future__ import annotations
 import secrets
 
 import click
-from flask.cli import with_appcontext
 
-from gallery.accounts import USER_ROLES
-from gallery.app import get_archive
-from gallery.cli.common import domain_errors
+from gallery.cli.common import domain_errors, get_archive
 
 
 @click.group("user")
@@ -19,10 +16,9 @@ def user_group() -> None:
 
 @user_group.command("add")
 @click.argument("username")
-@click.option("--role", type=click.Choice(USER_ROLES), required=True)
+@click.option("--role", required=True, help="admin, editor, photographer or viewer.")
 @click.option("--password", help="The password (default: a random one, printed once).")
 @click.option("--person", help="The person this user is, for photo credits.")
-@with_appcontext
 @domain_errors
 def user_add(username: str, role: str, password: str | None, person: str | None) -> None:
     """Create a user with a role."""
@@ -37,7 +33,6 @@ def user_add(username: str, role: str, password: str | None, person: str | None)
 @user_group.command("passwd")
 @click.argument("username")
 @click.password_option(help="The new password (asked twice when not given).")
-@with_appcontext
 @domain_errors
 def user_passwd(username: str, password: str) -> None:
     """Set a user's password."""
@@ -46,7 +41,6 @@ def user_passwd(username: str, password: str) -> None:
 
 
 @user_group.command("list")
-@with_appcontext
 def user_list() -> None:
     """List users and their roles."""
     for account in get_archive().accounts.all():
@@ -61,7 +55,6 @@ def token_group() -> None:
 @token_group.command("create")
 @click.argument("username")
 @click.option("--name", default="", help="What the token is for (shown in lists).")
-@with_appcontext
 @domain_errors
 def token_create(username: str, name: str) -> None:
     """Create an API token for a user and print it (shown only this once)."""
@@ -70,7 +63,6 @@ def token_create(username: str, name: str) -> None:
 
 @token_group.command("list")
 @click.option("--user", "username", help="Only this user's tokens.")
-@with_appcontext
 @domain_errors
 def token_list(username: str | None) -> None:
     """List API tokens: id, user, name, created, last used, and whether revoked."""
@@ -85,7 +77,6 @@ def token_list(username: str | None) -> None:
 
 @token_group.command("revoke")
 @click.argument("token_id", type=int)
-@with_appcontext
 @domain_errors
 def token_revoke(token_id: int) -> None:
     """Stop an API token at once (its id from `gallery token list`)."""
@@ -95,7 +86,6 @@ def token_revoke(token_id: int) -> None:
 
 @user_group.command("disable")
 @click.argument("username")
-@with_appcontext
 @domain_errors
 def user_disable(username: str) -> None:
     """Disable a user: no sign-in, their sessions and tokens stop at once."""
@@ -105,7 +95,6 @@ def user_disable(username: str) -> None:
 
 @user_group.command("enable")
 @click.argument("username")
-@with_appcontext
 @domain_errors
 def user_enable(username: str) -> None:
     """Let a disabled user sign in again (their tokens work again too)."""
@@ -115,7 +104,6 @@ def user_enable(username: str) -> None:
 
 @user_group.command("signout")
 @click.argument("username")
-@with_appcontext
 @domain_errors
 def user_signout(username: str) -> None:
     """End every session of a user (they sign in again)."""
@@ -126,7 +114,6 @@ def user_signout(username: str) -> None:
 @user_group.command("delete")
 @click.argument("username")
 @click.confirmation_option(prompt="Delete this user and their API tokens?")
-@with_appcontext
 @domain_errors
 def user_delete(username: str) -> None:
     """Delete a user and their API tokens (their photos stay)."""
