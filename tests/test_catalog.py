@@ -6,9 +6,11 @@ from pathlib import Path
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import text
 
 from gallery.catalog import Catalog
+from gallery.catalog.db import MIGRATIONS, current_revision, head_revision, migrate
 from gallery.catalog.models import Base
 
 
@@ -32,6 +34,25 @@ def test_migrations_match_the_models(tmp_path: Path, database_url: str) -> None:
     assert diff == []
     catalog.migrate()  # running again is a no-op
     catalog.close()
+
+
+def test_a_schema_at_the_newest_revision_is_known_without_alembic(
+    tmp_path: Path, database_url: str
+) -> None:
+    """The start-up check reads the migrations' own head, and the database's revision."""
+    assert head_revision() == ScriptDirectory(str(MIGRATIONS)).get_current_head()
+    catalog = Catalog(f"sqlite:///{tmp_path / 'c.sqlite3'}")
+    assert current_revision(catalog.engine) is None  # a new database: Alembic creates it
+    migrate(catalog.engine, "0012")
+    assert current_revision(catalog.engine) == "0012"
+    catalog.migrate()  # one behind the head: Alembic upgrades
+    assert current_revision(catalog.engine) == head_revision()
+    catalog.close()
+    if database_url:  # the server's answer too (its test databases are copies of a migrated one)
+        server = Catalog(database_url)
+        server.migrate()
+        assert current_revision(server.engine) == head_revision()
+        server.close()
 
 
 def test_database_url_setting(tmp_path: Path, monkeypatch) -> None:

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
+import functools
 import logging
+import re
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from alembic import command
-from alembic.config import Config as AlembicConfig
-from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from gallery.catalog import outbox
@@ -75,8 +75,38 @@ def make_engine(url: str, *, writing: bool = True) -> Engine:
     )
 
 
+@functools.cache
+def head_revision() -> str:
+    """Return the newest migration's revision: the one no other migration follows."""
+    found = {}
+    for path in (MIGRATIONS / "versions").glob("*.py"):
+        source = path.read_text(encoding="utf-8")
+        [revision] = re.findall(r'^revision = "([^"]+)"', source, re.M)
+        found[revision] = re.findall(r'^down_revision = "([^"]+)"', source, re.M)
+    [head] = set(found) - {down for downs in found.values() for down in downs}
+    return head
+
+
+def current_revision(engine: Engine) -> str | None:
+    """Return the revision a database's schema is at, or None if it has none yet."""
+    try:
+        with engine.connect() as connection:
+            return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    except DBAPIError:
+        return None  # no table yet: a new database
+
+
 def migrate(engine: Engine, revision: str = "head") -> None:
-    """Bring the schema to ``revision`` with Alembic (a fresh database gets every table)."""
+    """Bring the schema to ``revision`` with Alembic (a fresh database gets every table).
+
+    A schema already at the newest revision is left without loading Alembic (0.1 s of every
+    command's start).
+    """
+    if revision == "head" and current_revision(engine) == head_revision():
+        return
+    from alembic import command
+    from alembic.config import Config as AlembicConfig
+
     config = AlembicConfig()
     config.set_main_option("script_location", str(MIGRATIONS))
     with engine.begin() as connection:
