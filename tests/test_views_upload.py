@@ -6,6 +6,10 @@ import datetime as dt
 import io
 from pathlib import Path
 
+import pytest
+from sqlalchemy.event import listens_for as event_listens_for
+from sqlalchemy.event import remove
+
 from tests.conftest import login, text_of
 from tests.imagegen import encode, photo, upright
 
@@ -154,3 +158,33 @@ def test_a_full_disk_answers_507_saying_so(client, archive, event, users, monkey
     assert answer.status_code == 507 and "磁盘已满" in answer.json["error"]
     assert archive.exports.catalogue()["photos"] == []
     assert not list((archive.store.root / "tmp").glob("upload*/*"))
+
+
+def test_a_full_catalogue_disk_answers_507_and_keeps_no_files(
+    client, archive, event, users, database_url: str
+) -> None:
+    """The database's disk fills (SQLite stops at max_page_count as at a full disk): a clear 507."""
+    if database_url:
+        pytest.skip("SQLite's page limit stands for the full disk")
+    token = login(client, "editor")
+    engine = archive.catalog.engine
+    engine.dispose()  # every connection from now on is one whose database cannot grow
+
+    @event_listens_for(engine, "connect")
+    def cannot_grow(dbapi_connection, _record) -> None:
+        dbapi_connection.execute("VACUUM")  # no free page left inside the file either
+        pages = dbapi_connection.execute("PRAGMA page_count").fetchone()[0]
+        dbapi_connection.execute(f"PRAGMA max_page_count = {pages}")
+
+    # A caption of 2,000 characters (the limit) needs pages of its own.
+    jpeg = encode(upright(), tags={"ImageDescription": "检验科党员合影" * 285})
+    answer = client.post(
+        "/api/v1/photos",
+        data={"event": event, "file": (io.BytesIO(jpeg), "a.jpg")},
+        headers={"X-CSRFToken": token},
+    )
+    assert answer.status_code == 507 and "磁盘已满" in answer.json["error"]
+    remove(engine, "connect", cannot_grow)
+    engine.dispose()
+    assert archive.exports.catalogue()["photos"] == []
+    assert list(archive.store.root.rglob("*.jpg")) == []  # no original, no derivative left

@@ -5,17 +5,18 @@ from __future__ import annotations
 import functools
 import logging
 import re
+import sqlite3
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event, text
-from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from gallery.catalog import outbox
-from gallery.errors import Conflict
+from gallery.errors import Conflict, DiskFull
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 log = logging.getLogger(__name__)
@@ -114,6 +115,14 @@ def migrate(engine: Engine, revision: str = "head") -> None:
         command.upgrade(config, revision)
 
 
+def _disk_full(error: BaseException) -> bool:
+    """Tell whether a database error says its disk is full (SQLite's SQLITE_FULL, PostgreSQL's 53100)."""
+    return (
+        getattr(error, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL
+        or getattr(error, "sqlstate", None) == "53100"
+    )
+
+
 class Catalog:
     """The catalogue database: an engine and the sessions that work on it."""
 
@@ -182,6 +191,10 @@ class Catalog:
                 changed = session.info.pop("outbox", False)
         except IntegrityError as exc:
             raise Conflict(str(exc.orig)) from exc
+        except OperationalError as exc:
+            if _disk_full(exc.orig):
+                raise DiskFull("the archive's disk is full") from None
+            raise
         if changed:
             self._committed()
 
