@@ -235,3 +235,21 @@ def test_photo_page_answers_the_arrow_keys(
         expect(screen).to_have_url(f"{live_server}/photos/{ids[at]}")
         screen.wait_for_load_state("domcontentloaded")  # its scripts have run: it listens to keys
     expect(screen.locator(".pager")).to_contain_text(f"1 / {len(SIZES)}")
+
+
+def test_search_results_show_each_photo_whole(
+    screen: Page, live_server: str, shot_event: tuple[str, list[int]]
+) -> None:
+    sign_in(screen, live_server, "viewer")
+    screen.goto(f"{live_server}/search?q=第")
+    images = screen.locator(".hit img")
+    expect(images).to_have_count(len(SIZES))
+    for fit, shown, actual in images.evaluate_all(
+        """imgs => imgs.map(i => { const r = i.getBoundingClientRect();
+             return [getComputedStyle(i).objectFit, r.width / r.height,
+                     +i.getAttribute('width') / +i.getAttribute('height')]; })"""
+    ):
+        # The box has the photo's shape, or the photo is fitted inside it: never cut.
+        assert fit == "contain" or abs(shown - actual) / actual < 0.05, (fit, shown, actual)
+    assert screen.evaluate("document.documentElement.scrollWidth") <= screen.viewport_size["width"]
+    screen.shot("search-results")
