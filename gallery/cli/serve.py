@@ -35,7 +35,7 @@ def demo_command() -> None:
 @click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on.")
 @click.option("--threads", default=8, show_default=True, type=int, help="Worker threads.")
 def serve_command(host: str, port: int, threads: int) -> None:
-    """Serve the gallery with waitress (production); ``flask --app gallery run`` is for development."""
+    """Serve the gallery with waitress, for production (for development: flask --app gallery run)."""
     from waitress.server import create_server
 
     from gallery.app import create_app  # the web application: this command's alone
