@@ -82,6 +82,11 @@ class Accounts:
     def __init__(self, catalog: Catalog) -> None:
         self.catalog = catalog
 
+    def prepare_sign_in(self) -> None:
+        """Make the unknown-name hash now (a server's start), so the first sign-in with a wrong
+        name takes as long as every other."""
+        _dummy_hash()
+
     def add(
         self, username: str, role: str, password: str | None = None, person: str | None = None
     ) -> Account:

@@ -30,6 +30,8 @@ def create_app(
     if archive is None:
         app.config.update(load_config(test_config))
         archive = Archive(app.config).open()
+    elif test_config is not None:
+        raise TypeError("give an opened archive or the settings to open one, not both")
     else:
         app.config.update(archive.config)
     app.extensions["gallery"] = archive
@@ -43,6 +45,6 @@ def create_app(
 def get_archive(app: Flask | None = None) -> Archive:
     """Return the archive an app was created with: the running app's when none is given.
 
-    The one way views, commands and tests reach the archive.
+    The one way views and tests reach the archive (commands: :func:`gallery.cli.common.get_archive`).
     """
     return (app or current_app).extensions["gallery"]

@@ -10,7 +10,13 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import text
 
 from gallery.catalog import Catalog
-from gallery.catalog.db import MIGRATIONS, current_revision, head_revision, migrate
+from gallery.catalog.db import (
+    MIGRATIONS,
+    _disk_full,
+    current_revision,
+    head_revision,
+    migrate,
+)
 from gallery.catalog.models import Base
 
 
@@ -48,6 +54,9 @@ def test_a_schema_at_the_newest_revision_is_known_without_alembic(
     catalog.migrate()  # one behind the head: Alembic upgrades
     assert current_revision(catalog.engine) == head_revision()
     catalog.close()
+    # A full disk, as each database says it.
+    assert _disk_full(type("PgError", (Exception,), {"sqlstate": "53100"})())
+    assert not _disk_full(type("PgError", (Exception,), {"sqlstate": "23505"})())
     if database_url:  # the server's answer too (its test databases are copies of a migrated one)
         server = Catalog(database_url)
         server.migrate()

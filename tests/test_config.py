@@ -77,3 +77,38 @@ def test_the_secret_key_can_live_outside_the_media_folder(tmp_path: Path) -> Non
     assert not (tmp_path / "media" / "secret_key").exists()  # not in a backup of the media folder
     default = load_config(environ={"GALLERY_MEDIA_DIR": str(tmp_path / "media")})
     assert default["SECRET_KEY_FILE"] == tmp_path / "media" / "secret_key"
+
+
+def test_servers_starting_at_once_share_one_secret_key(tmp_path: Path, monkeypatch) -> None:
+    """Servers that all found no key file make it at once: every one ends with the same key."""
+    import threading
+
+    from flask import Flask
+
+    from gallery.views.security import load_secret_key
+
+    path = tmp_path / "media" / "secret_key"
+    real_exists = Path.exists
+    # Each of them looked before any wrote: the race, every time.
+    monkeypatch.setattr(Path, "exists", lambda p: False if p == path else real_exists(p))
+    apps = [Flask(f"s{n}") for n in range(8)]
+    start, failures = threading.Barrier(len(apps)), []
+
+    def serve(app: Flask) -> None:
+        app.config["SECRET_KEY_FILE"] = path
+        start.wait()
+        try:
+            load_secret_key(app)
+        except Exception as exc:  # noqa: BLE001 - a server that would not start
+            failures.append(exc)
+
+    threads = [threading.Thread(target=serve, args=(app,)) for app in apps]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+    keys = {app.config["SECRET_KEY"] for app in apps}
+    assert len(keys) == 1 and len(keys.pop()) == 64
+    assert [p.name for p in path.parent.iterdir()] == ["secret_key"]  # nothing left beside it
+    assert path.stat().st_mode & 0o777 == 0o600

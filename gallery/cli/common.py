@@ -33,7 +33,8 @@ class Setup:
         if self._archive is None:
             from gallery.archive import Archive  # the catalogue's libraries, for commands only
 
-            self._archive = Archive(load_config()).open()
+            self._archive = Archive(load_config())
+            self._archive.open()
         return self._archive
 
     def close(self) -> None:

@@ -35,6 +35,7 @@ def _select_locale() -> str:
 def init_app(app: Flask) -> None:
     """Add sign-in, CSRF, languages, the blueprints and the error pages to ``app``."""
     load_secret_key(app)
+    archive(app).accounts.prepare_sign_in()
     app.extensions["login_throttle"] = Throttle(int(app.config["LOGIN_KEYS"]))
     csrf.init_app(app)
     Babel(app, locale_selector=_select_locale)

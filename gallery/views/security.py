@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import secrets
 import threading
 import time
@@ -18,11 +19,18 @@ def load_secret_key(app: Flask) -> None:
         return
     path = Path(app.config["SECRET_KEY_FILE"])
     if not path.exists():
+        # Written beside, then linked in: the file appears whole or not at all, and of several
+        # servers starting at once the first one's key wins (a hard link is atomic on NFS too).
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd = path.open("x", encoding="ascii")  # fails if another process wrote it first
-        with fd:
-            fd.write(secrets.token_hex(32))
-        path.chmod(0o600)
+        temp = path.with_name(f".{path.name}.{os.getpid()}-{secrets.token_hex(4)}")
+        temp.touch(mode=0o600)
+        temp.write_text(secrets.token_hex(32), encoding="ascii")
+        try:
+            os.link(temp, path)
+        except FileExistsError:
+            pass
+        finally:
+            temp.unlink()
     app.config["SECRET_KEY"] = path.read_text(encoding="ascii").strip()
 
 
