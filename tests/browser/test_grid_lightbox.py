@@ -252,4 +252,8 @@ def test_search_results_show_each_photo_whole(
         # The box has the photo's shape, or the photo is fitted inside it: never cut.
         assert fit == "contain" or abs(shown - actual) / actual < 0.05, (fit, shown, actual)
     assert screen.evaluate("document.documentElement.scrollWidth") <= screen.viewport_size["width"]
+    # The filters leave room: the first results are on the first screen, two abreast on a phone.
+    first, second = images.nth(0).bounding_box(), images.nth(1).bounding_box()
+    assert first and second and second["y"] + second["height"] < screen.viewport_size["height"]
+    assert abs(first["y"] - second["y"]) < first["height"]  # side by side
     screen.shot("search-results")
