@@ -104,3 +104,48 @@ def test_a_small_png_of_196_megapixels_stages_in_under_1_gb(tmp_path: Path, mode
     assert int(peak) < 1024, f"peak RSS {peak} MiB"
     screen = Image.open(MediaStore(tmp_path / "media").derived_path("screen", sha))
     assert screen.size == (2560, 2560)
+
+
+def test_files_staged_early_are_recorded_once_and_stored_ones_keep_their_files(
+    archive, event: str, tmp_path: Path
+) -> None:
+    """Staged while the archive opened, before anyone knew which were stored already."""
+    from gallery.errors import NotFound
+    from gallery.ingest import stage_early
+    from tests.conftest import media_files
+    from tests.imagegen import photo
+
+    stored = [photo(tmp_path / f"{n}.jpg", seed=n + 1) for n in range(3)]
+    first = archive.imports.import_files(stored, event)
+    kept = {p: p.read_bytes() for p in media_files(archive)}
+    new = photo(tmp_path / "new.jpg", seed=9)
+    early = stage_early([*stored, new], archive.config, lambda: False)
+    assert set(early) == {*stored, new}
+
+    results = archive.imports.import_files([*stored, new], event, early=early)
+    assert [r.status for r in results] == ["duplicate"] * 3 + ["imported"]
+    assert [r.photo_id for r in results[:3]] == [r.photo_id for r in first]
+    assert early == {}  # each taken, none staged twice
+    assert {p: p.read_bytes() for p in kept} == kept  # the stored photos' files, all there
+    assert len(media_files(archive)) == len(kept) * 4 // 3  # and the new one's original + sizes
+    assert not list(archive.store.tmp.glob("*.intent"))
+
+    # An import that fails before recording (an unknown event) leaves no new file behind.
+    other = photo(tmp_path / "other.jpg", seed=10)
+    early = stage_early([stored[0], other], archive.config, lambda: False)
+    with pytest.raises(NotFound):
+        archive.imports.import_files([stored[0], other], "no-such-event", early=early)
+    assert early == {} and not list(archive.store.tmp.glob("*.intent"))
+    assert len(media_files(archive)) == len(kept) * 4 // 3  # the stored photo's files stay
+
+
+def test_early_staging_stops_once_the_archive_is_open(archive, tmp_path: Path) -> None:
+    from gallery.ingest import stage_early
+    from tests.imagegen import photo
+
+    files = [photo(tmp_path / f"{n}.jpg", seed=n + 1) for n in range(4)]
+    calls = []
+    early = stage_early(files, archive.config, lambda: len(calls.append(1) or calls) > 2)
+    assert list(early) == files[:2]  # in order, and no more once done
+    archive.imports.discard(early)
+    assert not list(archive.store.root.rglob("*.jpg"))

@@ -175,9 +175,10 @@ def test_sigkill_during_parallel_import_leaves_nothing_behind(tmp_path: Path) ->
             text=True,
         )
         assert proc.stdout is not None
-        # Wait for real work recorded (duplicates of the last attempt come first, unstaged).
+        # Wait for real work recorded (duplicates of the last attempt come first, unstaged) and
+        # for the workers (the first files are staged in the command while the archive opens).
         results = [json.loads(proc.stdout.readline())]
-        while results[-1]["status"] != "imported":
+        while results[-1]["status"] != "imported" or not procs.children(proc.pid):
             results.append(json.loads(proc.stdout.readline()))
         workers = procs.children(proc.pid)
         for _ in range(random.randrange(0, 6)):
