@@ -9,7 +9,7 @@ import dataclasses
 import errno
 import functools
 import shutil
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 from enum import StrEnum
 from pathlib import Path, PurePosixPath, PureWindowsPath
@@ -19,11 +19,14 @@ from gallery.catalog import Catalog, Photo
 from gallery.catalog import queries as q
 from gallery.config import DEFAULTS
 from gallery.errors import Conflict, DiskFull, NotFound, RejectedFile
-from gallery.ingest import Early, Job, Staged, files_to_import, stage
+from gallery.ingest import Job, Staged, stage
 from gallery.limits import Limits
 from gallery.media_store import MediaStore, hash_file
 from gallery.people import person_for_name
 from gallery.workers import WorkerPool
+
+# Files a camera card or a desktop leaves beside photos; skipped when walking a folder.
+_SYSTEM_FILES = {"thumbs.db", "desktop.ini", ".ds_store"}
 
 
 class Status(StrEnum):
@@ -68,6 +71,21 @@ def safe_name(filename: str) -> str:
     return name[:200] or "upload"
 
 
+def collect_files(paths: Iterable[Path]) -> Iterator[Path]:
+    """Yield the files named, and the files inside folders named (recursively, in name order)."""
+    for path in paths:
+        if path.is_dir():
+            for child in sorted(p for p in path.rglob("*") if p.is_file()):
+                relative = child.relative_to(path).parts
+                if any(part.startswith(".") for part in relative):
+                    continue
+                if child.name.lower() in _SYSTEM_FILES:
+                    continue
+                yield child
+        else:
+            yield path
+
+
 class Importer:
     """Brings files into the archive, one catalogue transaction per photo."""
 
@@ -99,35 +117,12 @@ class Importer:
         uploader: str | None = None,
         jobs: int = 1,
         on_result: Callable[[ImportResult], None] | None = None,
-        early: dict[Path, Early] | None = None,
     ) -> list[ImportResult]:
         """Import files and folders into an event; each ends imported, duplicate or failed.
 
         One file's failure never stops the others. Decoding and derivatives run in ``jobs`` worker
-        processes; the catalogue is written here, one transaction per photo. ``early`` holds the
-        first files, staged while the archive opened (:func:`gallery.ingest.stage_early`): each is
-        taken out of it and recorded, or found stored already, without being staged again.
+        processes; the catalogue is written here, one transaction per photo.
         """
-        early = {} if early is None else early
-        try:
-            return self._import_files(
-                paths, event_slug, photographer, caption, uploader, jobs, on_result, early
-            )
-        finally:
-            self.discard(early)  # what an unknown event or an interruption left unrecorded
-
-    def _import_files(
-        self,
-        paths: Sequence[Path],
-        event_slug: str,
-        photographer: str | None,
-        caption: str | None,
-        uploader: str | None,
-        jobs: int,
-        on_result: Callable[[ImportResult], None] | None,
-        early: dict[Path, Early],
-    ) -> list[ImportResult]:
-        """Do the work of :meth:`import_files`, taking each early file out of ``early``."""
         with self.catalog.reading() as session:
             q.require_event(session, event_slug)  # fail before any work when the event is unknown
             if uploader and not q.user_by_name(session, uploader):
@@ -140,15 +135,15 @@ class Importer:
             if on_result:
                 on_result(result)
 
-        files = files_to_import(paths, self.store)
+        # The archive's own folder is never imported into itself.
+        # (Uploads wait in its tmp folder, which is not part of the archive.)
+        root, tmp = self.store.root, self.store.tmp
+        files = [
+            f
+            for f in collect_files(paths)
+            if not f.resolve().is_relative_to(root) or f.resolve().is_relative_to(tmp)
+        ]
         with self.catalog.batched(every=25):  # photos become searchable 25 at a time
-            rest = []
-            for path in files:  # the early ones are the first files: recorded first, in order
-                if path in early:
-                    self._record_early(early.pop(path), context, report)
-                else:
-                    rest.append(path)
-            files = rest
             if jobs <= 1:
                 for path in files:
                     job = self._job_for(path, context, report)
@@ -214,30 +209,6 @@ class Importer:
                 report(result)
                 for copy in in_flight.pop(staged.sha256, []):
                     report(_copy_result(copy, result))
-
-    def _record_early(
-        self, early: Early, context: _ImportContext, report: Callable[[ImportResult], None]
-    ) -> None:
-        """Record a file staged before the catalogue was open, unless a photo holds its bytes."""
-        try:
-            with self.catalog.reading() as session:
-                existing = q.photo_by_sha(session, early.staged.sha256)
-            if existing is not None:  # its files are that photo's very files: they stay
-                report(ImportResult(str(early.staged.source), Status.DUPLICATE, existing.id))
-            else:
-                report(self._record(early.staged, context))
-        finally:
-            self.store.fulfil(early.marker)
-
-    def discard(self, early: dict[Path, Early]) -> None:
-        """Remove the files of early-staged files never recorded, unless a photo holds them."""
-        for item in early.values():
-            with self.catalog.reading() as session:
-                stored = q.photo_by_sha(session, item.staged.sha256) is not None
-            if not stored:
-                self.store.remove(*item.staged.written)
-            self.store.fulfil(item.marker)
-        early.clear()
 
     def _job_for(
         self,

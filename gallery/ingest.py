@@ -9,16 +9,15 @@ from __future__ import annotations
 import collections
 import logging
 import threading
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from gallery import images, vips
 from gallery.config import DEFAULTS
 from gallery.errors import RejectedFile
-from gallery.media_store import MediaStore, hash_file
+from gallery.media_store import MediaStore
 from gallery.metadata import PhotoMetadata, read_metadata
 
 log = logging.getLogger(__name__)
@@ -59,82 +58,6 @@ class Staged:
     def failed(cls, job: Job, refusal: RejectedFile) -> Staged:
         """Return the result of a job refused before or without staging."""
         return cls(job.source, job.sha256, "", 0, 0, 0, PhotoMetadata(), refusal=refusal)
-
-
-# Files a camera card or a desktop leaves beside photos; skipped when walking a folder.
-_SYSTEM_FILES = {"thumbs.db", "desktop.ini", ".ds_store"}
-
-
-def collect_files(paths: Iterable[Path]) -> Iterator[Path]:
-    """Yield the files named, and the files inside folders named (recursively, in name order)."""
-    for path in paths:
-        if path.is_dir():
-            for child in sorted(p for p in path.rglob("*") if p.is_file()):
-                relative = child.relative_to(path).parts
-                if any(part.startswith(".") for part in relative):
-                    continue
-                if child.name.lower() in _SYSTEM_FILES:
-                    continue
-                yield child
-        else:
-            yield path
-
-
-def files_to_import(paths: Iterable[Path], store: MediaStore) -> list[Path]:
-    """Return the files an import of ``paths`` takes, in order: never the archive's own files.
-
-    (Uploads wait in its tmp folder, which is not part of the archive.)
-    """
-    return [
-        f
-        for f in collect_files(paths)
-        if not f.resolve().is_relative_to(store.root) or f.resolve().is_relative_to(store.tmp)
-    ]
-
-
-@dataclass(frozen=True)
-class Early:
-    """A file staged before the catalogue was open, and the intent marker keeping its files."""
-
-    staged: Staged
-    marker: Path
-
-
-def stage_early(
-    files: Sequence[Path], settings: Mapping[str, Any], done: Callable[[], bool]
-) -> dict[Path, Early]:
-    """Stage the first files of an import, in order, until ``done()`` (the archive has opened).
-
-    A command's start is mostly the catalogue's libraries loading, which holds the interpreter;
-    libvips decodes without it, so the first photos are staged meanwhile on the other core.
-    Whether a file is stored already is known only once the catalogue opens: its files (the same
-    bytes under the same names as the stored photo's) are kept under an intent marker until the
-    importer records it or finds it stored. Files that cannot be read are left to the importer.
-    """
-    store = MediaStore(settings["MEDIA_DIR"])
-    early: dict[Path, Early] = {}
-    for path in files:
-        if done():
-            break
-        try:
-            if not path.is_file():
-                continue
-            sha, stamp = hash_file(path)
-        except OSError:
-            continue
-        marker = store.intend(sha)
-        job = Job(
-            path,
-            sha,
-            store.root,
-            dict(settings["DERIVATIVE_SIZES"]),
-            int(settings["MAX_PIXELS"]),
-            int(settings["JPEG_QUALITY"]),
-            int(settings["DECODE_BUDGET"]),
-            stamp,
-        )
-        early[path] = Early(stage(job), marker)
-    return early
 
 
 def stage(job: Job) -> Staged:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -27,25 +27,13 @@ class Setup:
     def __init__(self, archive: Archive | None = None) -> None:
         self._archive = archive
         self._owned = archive is None
-        self._settings = archive.config if archive is not None else None
-
-    def settings(self) -> Mapping[str, Any]:
-        """Return the settings, read once (without opening the archive)."""
-        if self._settings is None:
-            self._settings = load_config()
-        return self._settings
-
-    @property
-    def opened(self) -> bool:
-        """Tell whether the archive is open already (given, or opened by an earlier step)."""
-        return self._archive is not None
 
     def archive(self) -> Archive:
         """Return the archive, opening it (migrations, start-up sweep) the first time."""
         if self._archive is None:
             from gallery.archive import Archive  # the catalogue's libraries, for commands only
 
-            self._archive = Archive(self.settings())
+            self._archive = Archive(load_config())
             self._archive.open()
         return self._archive
 

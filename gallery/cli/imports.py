@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import concurrent.futures
 import json
 import sys
 from pathlib import Path
@@ -10,12 +9,10 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from gallery.cli.common import Setup, domain_errors, get_archive
+from gallery.cli.common import domain_errors, get_archive
 
 if TYPE_CHECKING:
-    from gallery.archive import Archive
     from gallery.importer import ImportResult
-    from gallery.ingest import Early
 
 
 @click.command("import")
@@ -37,58 +34,14 @@ def import_command(
     as_json: bool,
 ) -> None:
     """Import photo files and folders (recursively) into an event."""
-    archive, files, early = _open_staging_early(paths)
-    try:
-        if photographer is None:
-            photographer = _ask_photographer(archive.events.get(event_slug))
-        counts = _import(
-            archive, files, event_slug, photographer, caption, uploader, jobs, early, as_json
-        )
-    finally:
-        archive.imports.discard(early)  # staged early, never recorded: an unknown event, Ctrl-C
-    click.echo(
-        f"imported {counts['imported']}, duplicates {counts['duplicate']}, "
-        f"failed {counts['failed']}",
-        err=as_json,
-    )
-    if counts["failed"]:
-        sys.exit(1)
+    from gallery.importer import collect_files
 
-
-def _open_staging_early(paths: tuple[Path, ...]) -> tuple[Archive, list[Path], dict[Path, Early]]:
-    """Open the archive in a thread while this one stages the first files (libvips leaves the
-    interpreter free for the catalogue's libraries to load); return it, the files and those."""
-    from gallery.ingest import files_to_import, stage_early
-    from gallery.media_store import MediaStore
-
-    setup = click.get_current_context().find_object(Setup)
-    assert setup is not None  # made by the group
-    settings = setup.settings()
-    files = files_to_import(paths, MediaStore(settings["MEDIA_DIR"]))
-    if setup.opened:
-        return setup.archive(), files, {}
-    with concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="open-archive") as opening:
-        archive = opening.submit(setup.archive)
-        early = stage_early(files, settings, archive.done)
-        return archive.result(), files, early
-
-
-def _import(
-    archive: Archive,
-    files: list[Path],
-    event_slug: str,
-    photographer: str | None,
-    caption: str | None,
-    uploader: str | None,
-    jobs: int | None,
-    early: dict[Path, Early],
-    as_json: bool,
-) -> dict[str, int]:
-    """Import the files with a progress bar; return how many ended each way."""
+    archive = get_archive()
+    if photographer is None:
+        photographer = _ask_photographer(archive.events.get(event_slug))
+    total = sum(1 for _ in collect_files(paths))
     counts = {"imported": 0, "duplicate": 0, "failed": 0}
-    with click.progressbar(
-        length=len(files), label="Importing", file=sys.stderr, show_pos=True
-    ) as bar:
+    with click.progressbar(length=total, label="Importing", file=sys.stderr, show_pos=True) as bar:
 
         def on_result(result: ImportResult) -> None:
             counts[result.status] += 1
@@ -99,16 +52,21 @@ def _import(
                 click.echo(f"\nfailed: {result.path}: {result.error}", err=True)
 
         archive.imports.import_files(
-            files,
+            list(paths),
             event_slug,
             photographer=photographer,
             caption=caption,
             uploader=uploader,
             jobs=jobs or int(archive.config["IMPORT_JOBS"]),
             on_result=on_result,
-            early=early,
         )
-    return counts
+    click.echo(
+        f"imported {counts['imported']}, duplicates {counts['duplicate']}, "
+        f"failed {counts['failed']}",
+        err=as_json,
+    )
+    if counts["failed"]:
+        sys.exit(1)
 
 
 def _ask_photographer(event: dict[str, Any]) -> str | None:
