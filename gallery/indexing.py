@@ -14,7 +14,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
 import threading
 import uuid
 from collections.abc import Callable, Iterable
@@ -33,6 +32,7 @@ from gallery.analysis import (
 from gallery.catalog import Catalog, Event, Photo, outbox
 from gallery.catalog import queries as q
 from gallery.errors import IndexUnavailable, InvalidInput
+from gallery.media_store import write_once
 from gallery.search_index import Results, SearchIndex
 from gallery.text import clean_name
 
@@ -44,21 +44,10 @@ log = logging.getLogger(__name__)
 def consumer_name(folder: Path) -> str:
     """Return the outbox consumer name of an index folder, giving it one on first use.
 
-    The name is written to a temporary file and linked into place, so two processes starting on
-    one new folder at once end up with the same name.
+    Two processes starting on one new folder at once end up with the same name.
     """
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / CONSUMER_FILE
-    if not path.exists():
-        temp = folder / f".{CONSUMER_FILE}.{uuid.uuid4().hex}"
-        temp.write_text(uuid.uuid4().hex + "\n", encoding="ascii")
-        try:
-            os.link(temp, path)
-        except FileExistsError:
-            pass
-        finally:
-            temp.unlink()
-    return "whoosh:" + path.read_text(encoding="ascii").strip()
+    name = write_once(folder / CONSUMER_FILE, uuid.uuid4().hex + "\n")
+    return "whoosh:" + name.strip()
 
 
 def _stamp(document: dict[str, Any]) -> str:

@@ -33,6 +33,26 @@ _CHUNK = 1 << 20
 _HOST = re.sub(r"[^A-Za-z0-9.-]", "_", socket.gethostname()) or "host"
 
 
+def write_once(path: Path, text: str) -> str:
+    """Give ``path`` the content ``text`` unless it has one; return the content it holds.
+
+    Written beside, then hard-linked in (atomic on NFS too): the file appears whole or not at
+    all, readable by its owner only, and of several processes making it at once the first wins.
+    """
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temp = path.with_name(f".{path.name}.{os.getpid()}-{os.urandom(4).hex()}")
+        temp.touch(mode=0o600)
+        temp.write_text(text, encoding="ascii")
+        try:
+            os.link(temp, path)
+        except FileExistsError:
+            pass
+        finally:
+            temp.unlink()
+    return path.read_text(encoding="ascii")
+
+
 def file_sha256(path: Path) -> str:
     """Return the SHA-256 of the file at ``path`` as hex, reading it in chunks."""
     return hash_file(path)[0]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import secrets
 import threading
 import time
@@ -12,26 +11,16 @@ from typing import Any
 
 from flask import Flask
 
+from gallery.media_store import write_once
+
 
 def load_secret_key(app: Flask) -> None:
     """Use the configured key, else a random one kept in SECRET_KEY_FILE so sessions survive restarts."""
     if app.config.get("SECRET_KEY"):
         return
-    path = Path(app.config["SECRET_KEY_FILE"])
-    if not path.exists():
-        # Written beside, then linked in: the file appears whole or not at all, and of several
-        # servers starting at once the first one's key wins (a hard link is atomic on NFS too).
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temp = path.with_name(f".{path.name}.{os.getpid()}-{secrets.token_hex(4)}")
-        temp.touch(mode=0o600)
-        temp.write_text(secrets.token_hex(32), encoding="ascii")
-        try:
-            os.link(temp, path)
-        except FileExistsError:
-            pass
-        finally:
-            temp.unlink()
-    app.config["SECRET_KEY"] = path.read_text(encoding="ascii").strip()
+    # Of several servers starting at once on a new media folder, the first one's key wins.
+    key = write_once(Path(app.config["SECRET_KEY_FILE"]), secrets.token_hex(32))
+    app.config["SECRET_KEY"] = key.strip()
 
 
 def security_headers(response: Any) -> Any:
