@@ -21,25 +21,32 @@ The search index follows the catalogue by itself: every commit that leaves outbo
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from gallery.accounts import Accounts
-from gallery.browsing import Browser
 from gallery.catalog import Catalog
-from gallery.derived import Derivatives
-from gallery.events import Events
-from gallery.exhibitions import Exhibitions
-from gallery.exports import Exports
-from gallery.importer import Importer
-from gallery.indexing import Indexer
 from gallery.limits import Limits, parse_limits
-from gallery.media_check import MediaCheck
 from gallery.media_store import MediaStore
-from gallery.photos import Photos
-from gallery.records import CodeRules, Records, parse_retention
-from gallery.shares import Shares
+
+if TYPE_CHECKING:
+    from gallery.accounts import Accounts
+    from gallery.browsing import Browser
+    from gallery.derived import Derivatives
+    from gallery.events import Events
+    from gallery.exhibitions import Exhibitions
+    from gallery.exports import Exports
+    from gallery.importer import Importer
+    from gallery.indexing import Indexer
+    from gallery.media_check import MediaCheck
+    from gallery.photos import Photos
+    from gallery.records import Records
+    from gallery.shares import Shares
+
+#: A service built on first use: a command loads the libraries of the services it calls, no others
+#: (``gallery import`` never loads the search side's numpy, the web's password hashing, the records).
+service = functools.cached_property
 
 
 class Archive:
@@ -47,25 +54,99 @@ class Archive:
 
     def __init__(self, config: Mapping[str, Any]) -> None:
         self.config = config
-        sizes: dict[str, int] = dict(config["DERIVATIVE_SIZES"])
-        max_pixels, quality = int(config["MAX_PIXELS"]), int(config["JPEG_QUALITY"])
-        limits = Limits(parse_limits(config.get("TEXT_LIMITS") or ""))
-        self.store = store = MediaStore(config["MEDIA_DIR"])
-        self.catalog = catalog = Catalog(config["DATABASE_URL"])
-        synonyms = Path(config["SYNONYMS"]) if config.get("SYNONYMS") else None
-        self.search = Indexer(catalog, Path(config["INDEX_DIR"]), synonyms, config["SEARCH"])
-        catalog.after_commit(self.search.sync)
-        self.derivatives = Derivatives(catalog, store, sizes, max_pixels, quality)
-        self.media = MediaCheck(catalog, store, self.derivatives)
-        self.events = Events(catalog, limits)
-        self.imports = Importer(
-            catalog, store, sizes, max_pixels, quality, int(config["DECODE_BUDGET"]), limits
+        self.sizes: dict[str, int] = dict(config["DERIVATIVE_SIZES"])
+        self.max_pixels, self.quality = int(config["MAX_PIXELS"]), int(config["JPEG_QUALITY"])
+        self.limits = Limits(parse_limits(config.get("TEXT_LIMITS") or ""))
+        self.store = MediaStore(config["MEDIA_DIR"])
+        self.catalog = Catalog(config["DATABASE_URL"])
+        self.catalog.after_commit(self._follow)
+
+    def _follow(self) -> None:
+        """Bring the search index up to the catalogue after a commit (the catalogue's listener)."""
+        self.search.sync()
+
+    @service
+    def search(self) -> Indexer:
+        """Return the search index service, kept in step with the catalogue."""
+        from gallery.indexing import Indexer
+
+        synonyms = Path(self.config["SYNONYMS"]) if self.config.get("SYNONYMS") else None
+        return Indexer(
+            self.catalog, Path(self.config["INDEX_DIR"]), synonyms, self.config["SEARCH"]
         )
-        self.photos = Photos(catalog, self.derivatives, int(config["TRASH_DAYS"]), limits)
-        self.browse = Browser(catalog)
-        self.exhibitions = Exhibitions(catalog, limits)
-        self.accounts = Accounts(catalog)
-        self.exports = Exports(catalog, store, sizes, self.derivatives)
+
+    @service
+    def derivatives(self) -> Derivatives:
+        """Return the service of the derived image files."""
+        from gallery.derived import Derivatives
+
+        return Derivatives(self.catalog, self.store, self.sizes, self.max_pixels, self.quality)
+
+    @service
+    def media(self) -> MediaCheck:
+        """Return the check of the media folder against the catalogue."""
+        from gallery.media_check import MediaCheck
+
+        return MediaCheck(self.catalog, self.store, self.derivatives)
+
+    @service
+    def events(self) -> Events:
+        """Return the events service."""
+        from gallery.events import Events
+
+        return Events(self.catalog, self.limits)
+
+    @service
+    def imports(self) -> Importer:
+        """Return the importer of files and uploads."""
+        from gallery.importer import Importer
+
+        budget = int(self.config["DECODE_BUDGET"])
+        return Importer(
+            self.catalog, self.store, self.sizes, self.max_pixels, self.quality, budget, self.limits
+        )
+
+    @service
+    def photos(self) -> Photos:
+        """Return the photo edits and the trash."""
+        from gallery.photos import Photos
+
+        return Photos(self.catalog, self.derivatives, int(self.config["TRASH_DAYS"]), self.limits)
+
+    @service
+    def browse(self) -> Browser:
+        """Return what the pages show."""
+        from gallery.browsing import Browser
+
+        return Browser(self.catalog)
+
+    @service
+    def exhibitions(self) -> Exhibitions:
+        """Return the exhibitions and their display links."""
+        from gallery.exhibitions import Exhibitions
+
+        return Exhibitions(self.catalog, self.limits)
+
+    @service
+    def accounts(self) -> Accounts:
+        """Return the users, roles, sign-in and API tokens."""
+        from gallery.accounts import Accounts
+
+        return Accounts(self.catalog)
+
+    @service
+    def exports(self) -> Exports:
+        """Return the JSON backup, photo records and press packs."""
+        from gallery.exports import Exports
+
+        return Exports(self.catalog, self.store, self.sizes, self.derivatives)
+
+    @service
+    def records(self) -> Records:
+        """Return the records for the archives office."""
+        from gallery.records import CodeRules, Records, parse_retention
+
+        config = self.config
         rules = CodeRules(
             fonds=str(config["ARCHIVE_FONDS"]).strip(),
             group_pattern=config["ARCHIVE_GROUP_CODE"],
@@ -73,8 +154,14 @@ class Archive:
             retention=parse_retention(config["ARCHIVE_RETENTION"]),
             secrecy=[s.strip() for s in config["ARCHIVE_SECRECY"].split(",") if s.strip()],
         )
-        self.records = Records(catalog, store, rules, max_pixels)
-        self.shares = Shares(catalog, store, self.imports, self.exports, max_pixels)
+        return Records(self.catalog, self.store, rules, self.max_pixels)
+
+    @service
+    def shares(self) -> Shares:
+        """Return the share links, their visit log and guest uploads."""
+        from gallery.shares import Shares
+
+        return Shares(self.catalog, self.store, self.imports, self.exports, self.max_pixels)
 
     def open(self) -> Archive:
         """Bring the schema up to date and clear what killed imports left.
@@ -89,6 +176,7 @@ class Archive:
         return self
 
     def close(self) -> None:
-        """Release the catalogue's connections and the index."""
-        self.search.close()
+        """Release the catalogue's connections and the index (if this run opened it)."""
+        if "search" in self.__dict__:
+            self.search.close()
         self.catalog.close()

@@ -112,6 +112,11 @@ def resolve(config: dict[str, Any]) -> dict[str, Any]:
         config["DATABASE_URL"] = f"sqlite:///{media / 'catalog.sqlite3'}"
     if isinstance(config["DERIVATIVE_SIZES"], str):
         config["DERIVATIVE_SIZES"] = parse_sizes(config["DERIVATIVE_SIZES"])
+    # Checked here, before anything opens: the search is built on first use, after a commit.
+    if config["SEARCH"] not in ("whoosh", "postgres"):
+        raise ValueError(f"GALLERY_SEARCH is whoosh or postgres, not {config['SEARCH']!r}")
+    if config["SEARCH"] == "postgres" and not config["DATABASE_URL"].startswith("postgresql"):
+        raise ValueError("GALLERY_SEARCH=postgres needs a PostgreSQL GALLERY_DATABASE_URL")
     return config
 
 

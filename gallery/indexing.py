@@ -143,18 +143,14 @@ class Indexer:
         backend: str = "whoosh",
     ) -> None:
         self.catalog = catalog
-        if backend == "postgres":
+        if backend == "postgres":  # the settings checked the catalogue is PostgreSQL
             from gallery.pg_search import PostgresSearch  # only a PostgreSQL catalogue has it
 
-            if not catalog.engine.dialect.name == "postgresql":
-                raise ValueError("GALLERY_SEARCH=postgres needs a PostgreSQL GALLERY_DATABASE_URL")
             self.index: Any = PostgresSearch(catalog)
             self.consumer = "postgres"  # one index, whichever host writes it
-        elif backend == "whoosh":
+        else:
             self.index = SearchIndex(folder)
             self.consumer = consumer_name(folder)
-        else:
-            raise ValueError(f"GALLERY_SEARCH is whoosh or postgres, not {backend!r}")
         self.synonyms = load_synonyms(synonyms or DEFAULT_SYNONYMS)
         # Web threads sync after their own changes; one at a time, so none redoes another's rows.
         self._sync_lock = threading.Lock()

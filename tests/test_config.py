@@ -52,6 +52,19 @@ def test_bad_sizes_are_refused(spec: str) -> None:
         parse_sizes(spec)
 
 
+@pytest.mark.parametrize(
+    ("settings", "message"),
+    [
+        ({"SEARCH": "solr"}, "GALLERY_SEARCH is whoosh or postgres, not 'solr'"),
+        ({"SEARCH": "postgres"}, "GALLERY_SEARCH=postgres needs a PostgreSQL"),
+    ],
+)
+def test_a_wrong_search_setting_stops_the_start(tmp_path: Path, settings, message: str) -> None:
+    # The search is built on its first use, after a commit: a wrong setting must not wait for that.
+    with pytest.raises(ValueError, match=message):
+        load_config({"MEDIA_DIR": tmp_path / "m", **settings})
+
+
 def test_every_flask_setting_has_its_one_default() -> None:
     for key in ("SESSION_COOKIE_SAMESITE", "PERMANENT_SESSION_LIFETIME", "BABEL_DEFAULT_LOCALE"):
         assert key in DEFAULTS

@@ -4,6 +4,7 @@ that keeps Chinese readable."""
 from __future__ import annotations
 
 import functools
+import gc
 import json
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -35,6 +36,9 @@ class Setup:
 
             self._archive = Archive(load_config())
             self._archive.open()
+            # The libraries' objects live as long as the command: no collection walks them again,
+            # the one at the interpreter's exit included (0.15 s with SQLAlchemy's).
+            gc.freeze()
         return self._archive
 
     def close(self) -> None:
