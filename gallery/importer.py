@@ -9,7 +9,7 @@ import dataclasses
 import errno
 import functools
 import shutil
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 from enum import StrEnum
 from pathlib import Path, PurePosixPath, PureWindowsPath
@@ -19,14 +19,11 @@ from gallery.catalog import Catalog, Photo
 from gallery.catalog import queries as q
 from gallery.config import DEFAULTS
 from gallery.errors import Conflict, DiskFull, NotFound, RejectedFile
-from gallery.ingest import Job, Staged, stage
+from gallery.ingest import Job, Staged, files_to_import, stage
 from gallery.limits import Limits
 from gallery.media_store import MediaStore, hash_file
 from gallery.people import person_for_name
-from gallery.workers import WorkerPool
-
-# Files a camera card or a desktop leaves beside photos; skipped when walking a folder.
-_SYSTEM_FILES = {"thumbs.db", "desktop.ini", ".ds_store"}
+from gallery.workers import HeadStart, WorkerPool
 
 
 class Status(StrEnum):
@@ -71,21 +68,6 @@ def safe_name(filename: str) -> str:
     return name[:200] or "upload"
 
 
-def collect_files(paths: Iterable[Path]) -> Iterator[Path]:
-    """Yield the files named, and the files inside folders named (recursively, in name order)."""
-    for path in paths:
-        if path.is_dir():
-            for child in sorted(p for p in path.rglob("*") if p.is_file()):
-                relative = child.relative_to(path).parts
-                if any(part.startswith(".") for part in relative):
-                    continue
-                if child.name.lower() in _SYSTEM_FILES:
-                    continue
-                yield child
-        else:
-            yield path
-
-
 class Importer:
     """Brings files into the archive, one catalogue transaction per photo."""
 
@@ -117,16 +99,23 @@ class Importer:
         uploader: str | None = None,
         jobs: int = 1,
         on_result: Callable[[ImportResult], None] | None = None,
+        head: HeadStart | None = None,
     ) -> list[ImportResult]:
         """Import files and folders into an event; each ends imported, duplicate or failed.
 
         One file's failure never stops the others. Decoding and derivatives run in ``jobs`` worker
-        processes; the catalogue is written here, one transaction per photo.
+        processes (with one, here), or in the workers of ``head``, started with the first files
+        before the catalogue opened; the catalogue is written here, one transaction per photo.
         """
-        with self.catalog.reading() as session:
-            q.require_event(session, event_slug)  # fail before any work when the event is unknown
-            if uploader and not q.user_by_name(session, uploader):
-                raise NotFound(f"no user named {uploader!r}")
+        try:
+            with self.catalog.reading() as session:
+                q.require_event(session, event_slug)  # fail before any work when it is unknown
+                if uploader and not q.user_by_name(session, uploader):
+                    raise NotFound(f"no user named {uploader!r}")
+        except BaseException:
+            if head is not None:
+                head.abandon(self._held)
+            raise
         context = _ImportContext(event_slug, photographer, caption, uploader)
         results: list[ImportResult] = []
 
@@ -135,16 +124,9 @@ class Importer:
             if on_result:
                 on_result(result)
 
-        # The archive's own folder is never imported into itself.
-        # (Uploads wait in its tmp folder, which is not part of the archive.)
-        root, tmp = self.store.root, self.store.tmp
-        files = [
-            f
-            for f in collect_files(paths)
-            if not f.resolve().is_relative_to(root) or f.resolve().is_relative_to(tmp)
-        ]
+        files = files_to_import(paths, self.store)
         with self.catalog.batched(every=25):  # photos become searchable 25 at a time
-            if jobs <= 1:
+            if head is None and jobs <= 1:
                 for path in files:
                     job = self._job_for(path, context, report)
                     if job is not None:
@@ -152,7 +134,8 @@ class Importer:
                         with self.store.intent(job.sha256):
                             report(self._record(stage(job), context))
             else:
-                self._import_parallel(files, context, jobs, report)
+                head = head or HeadStart(WorkerPool(jobs), {})
+                self._import_parallel(files, context, head, report)
         return results
 
     def import_upload(
@@ -185,30 +168,49 @@ class Importer:
         self,
         files: list[Path],
         context: _ImportContext,
-        jobs: int,
+        head: HeadStart,
         report: Callable[[ImportResult], None],
     ) -> None:
         """Stage files in worker processes, keeping each busy, and record each as it ends."""
         in_flight: dict[str, list[Path]] = {}  # sha → later copies waiting for the first
         intents: dict[str, Path] = {}  # sha → this process's intent marker, until its row commits
+        for job, marker in head.early.values():
+            in_flight[job.sha256], intents[job.sha256] = [], marker
 
         def to_stage() -> Iterator[Job]:
             for path in files:
+                if path in head.early:
+                    continue  # hashed and sent before the catalogue opened
                 job = self._job_for(path, context, report, in_flight)
                 if job is not None:
                     in_flight[job.sha256] = []
                     intents[job.sha256] = self.store.intend(job.sha256)
                     yield job
 
-        with WorkerPool(jobs) as pool:
-            for staged in pool.run(to_stage()):
-                try:
-                    result = self._record(staged, context)
-                finally:
-                    self.store.fulfil(intents.pop(staged.sha256))
-                report(result)
-                for copy in in_flight.pop(staged.sha256, []):
-                    report(_copy_result(copy, result))
+        try:
+            with head.pool as pool:
+                for staged in pool.run(to_stage()):
+                    try:
+                        # An early file's bytes may be stored already: then the catalogue refuses
+                        # the row and _record answers duplicate, leaving the stored photo its files.
+                        result = self._record(staged, context)
+                    finally:
+                        self.store.fulfil(intents.pop(staged.sha256))
+                    report(result)
+                    for copy in in_flight.pop(staged.sha256, []):
+                        report(_copy_result(copy, result))
+        except BaseException:
+            # Stopped (Ctrl-C, a catalogue failure): the workers are gone; what they staged and
+            # no row holds is removed now rather than at the next start.
+            self.store.withdraw([(marker, sha) for sha, marker in intents.items()], self._held)
+            raise
+        finally:
+            head.early.clear()
+
+    def _held(self, sha256: str) -> bool:
+        """Tell whether a catalogue row names this hash."""
+        with self.catalog.reading() as session:
+            return q.holds_sha(session, sha256)
 
     def _job_for(
         self,

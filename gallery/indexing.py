@@ -34,7 +34,7 @@ from gallery.catalog import queries as q
 from gallery.errors import IndexUnavailable, InvalidInput
 from gallery.media_store import write_once
 from gallery.search_index import Results, SearchIndex
-from gallery.text import clean_name
+from gallery.text import clean_name, segment
 
 #: The file in an index folder naming it as a consumer of the outbox.
 CONSUMER_FILE = "outbox-consumer"
@@ -382,6 +382,10 @@ class Indexer:
             if all(words):
                 results.corrected = " ".join(words)
         return results
+
+    def prepare(self) -> None:
+        """Load what the first sync needs ahead of it: the word cutter and its dictionary (0.15 s)."""
+        segment("")
 
     def close(self) -> None:
         """Close the index."""

@@ -9,10 +9,11 @@ from __future__ import annotations
 import collections
 import logging
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from gallery import images, vips
 from gallery.config import DEFAULTS
@@ -38,6 +39,51 @@ class Job:
     quality: int
     decode_budget: int = DEFAULTS["DECODE_BUDGET"]
     stamp: tuple[int, ...] = ()  # the file as it was hashed: copying it needs no second hash
+
+
+def job_template(settings: Mapping[str, Any]) -> Job:
+    """Return the job every file of an import under these settings starts from (no file, no hash)."""
+    return Job(
+        Path(),
+        "",
+        Path(settings["MEDIA_DIR"]),
+        dict(settings["DERIVATIVE_SIZES"]),
+        int(settings["MAX_PIXELS"]),
+        int(settings["JPEG_QUALITY"]),
+        int(settings["DECODE_BUDGET"]),
+    )
+
+
+# Files a camera card or a desktop leaves beside photos; skipped when walking a folder.
+_SYSTEM_FILES = {"thumbs.db", "desktop.ini", ".ds_store"}
+
+
+def collect_files(paths: Iterable[Path]) -> Iterator[Path]:
+    """Yield the files named, and the files inside folders named (recursively, in name order)."""
+    for path in paths:
+        if path.is_dir():
+            for child in sorted(p for p in path.rglob("*") if p.is_file()):
+                relative = child.relative_to(path).parts
+                if any(part.startswith(".") for part in relative):
+                    continue
+                if child.name.lower() in _SYSTEM_FILES:
+                    continue
+                yield child
+        else:
+            yield path
+
+
+def files_to_import(paths: Iterable[Path], store: MediaStore) -> list[Path]:
+    """Return the files an import of ``paths`` takes, in order: never the archive's own files.
+
+    (Uploads wait in its tmp folder, which is not part of the archive.)
+    """
+    root, tmp = store.root, store.tmp
+    return [
+        f
+        for f in collect_files(paths)
+        if not f.resolve().is_relative_to(root) or f.resolve().is_relative_to(tmp)
+    ]
 
 
 @dataclass

@@ -20,7 +20,7 @@ import re
 import shutil
 import socket
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
@@ -223,6 +223,23 @@ class MediaStore:
             [*self.root.glob(f"originals/{shard}.*"), *self.root.glob(f"derived/*/{shard}.jpg")]
         )
 
+    def withdraw(self, intents: Iterable[tuple[Path, str]], held: Callable[[str], bool]) -> int:
+        """Give up intents (marker, hash): remove each hash's files, then the marker; return how many.
+
+        Files a catalogue row names (``held``) or another running process intends stay.
+        """
+        intents = list(intents)
+        given_up = {marker for marker, _sha in intents}
+        busy = {sha for marker, sha, alive in self._intents() if alive and marker not in given_up}
+        removed = 0
+        for marker, sha in intents:
+            if sha not in busy and not held(sha):
+                orphans = self.files_of(sha)
+                self.remove(*orphans)
+                removed += len(orphans)
+            self.fulfil(marker)
+        return removed
+
     def sweep(self, held: Callable[[str], bool] | None = None) -> int:
         """Remove what processes that no longer run left behind; return how many.
 
@@ -234,13 +251,7 @@ class MediaStore:
             return 0
         if held is not None:
             dead = [(marker, sha) for marker, sha, alive in self._intents() if not alive]
-            busy = self.in_progress()
-            for marker, sha in dead:
-                if sha not in busy and not held(sha):
-                    orphans = self.files_of(sha)
-                    self.remove(*orphans)
-                    removed += len(orphans)
-                self.fulfil(marker)
+            removed += self.withdraw(dead, held)
         for path in self.tmp.iterdir():
             pid = path.name.split("-", 1)[0]
             if not pid.isdigit() or _pid_alive(int(pid)):

@@ -13,6 +13,7 @@ it stops when its stdin closes.
 from __future__ import annotations
 
 import ctypes
+import dataclasses
 import os
 import pickle
 import selectors
@@ -21,11 +22,13 @@ import struct
 import subprocess
 import sys
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from gallery.errors import RejectedFile
 from gallery.ingest import Job, Staged, stage
+from gallery.media_store import MediaStore, hash_file
 
 _LENGTH = struct.Struct(">Q")
 _PR_SET_PDEATHSIG = 1
@@ -55,6 +58,15 @@ class WorkerPool:
         # Leaving on an error (Ctrl-C, a catalogue failure) stops the files in hand at once.
         self.close(kill=exc_type is not None)
 
+    def start(self) -> None:
+        """Start every worker now, so each has its libraries loaded when its first job comes."""
+        while len(self._workers) < self.size:
+            self._start()
+
+    def submit(self, job: Job) -> None:
+        """Send a job now; its result comes out of :meth:`run` with the others."""
+        self._send(job)
+
     def run(self, jobs: Iterable[Job]) -> Iterator[Staged]:
         """Stage every job in the workers and yield each result as it ends."""
         queue = iter(jobs)
@@ -72,9 +84,12 @@ class WorkerPool:
 
     def close(self, *, kill: bool = False) -> None:
         """End the workers: close their input, which they take as the end of the import."""
-        for worker in self._workers:
+        for worker in self._workers:  # all told first, so they end together
             if kill:
                 worker.process.kill()
+            elif worker.process.stdin is not None:
+                worker.process.stdin.close()
+        for worker in self._workers:
             self._retire(worker)
         self._workers = []
         self._selector.close()
@@ -105,8 +120,9 @@ class WorkerPool:
 
     def _start(self) -> _Worker:
         """Start one worker process."""
-        # One libvips thread per worker: the workers already keep every core busy.
-        env = {**os.environ, "VIPS_CONCURRENCY": "1"}
+        env = dict(os.environ)
+        if self.size > 1:
+            env["VIPS_CONCURRENCY"] = "1"  # one libvips thread each: the workers fill the cores
         process = subprocess.Popen(
             [sys.executable, "-m", "gallery.workers", str(os.getpid())],
             stdin=subprocess.PIPE,
@@ -150,6 +166,51 @@ class WorkerPool:
         except subprocess.TimeoutExpired:
             worker.process.kill()
             worker.process.wait()
+
+
+@dataclass
+class HeadStart:
+    """Workers started before the catalogue opens, and the first files of the import sent to them.
+
+    A command's start is mostly the catalogue's libraries loading (half a second); the workers
+    stage the first files meanwhile. Whether a file is stored already is known only once the
+    catalogue is open, so only files of which no stored file exists go ahead, in order: the rest
+    wait for the importer. Each holds an intent marker until the importer records it, or
+    :meth:`abandon` removes what it left.
+    """
+
+    pool: WorkerPool
+    early: dict[Path, tuple[Job, Path]]  # the first files → their job and intent marker
+
+    @classmethod
+    def begin(cls, files: Sequence[Path], template: Job, size: int, ahead: int = 3) -> HeadStart:
+        """Start ``size`` workers and send them up to ``ahead`` files each (``template``: the settings)."""
+        store = MediaStore(template.media_dir)
+        head = cls(WorkerPool(size), {})
+        try:
+            head.pool.start()
+            for path in files[: size * ahead]:
+                try:
+                    sha, stamp = hash_file(path)
+                except (RejectedFile, OSError):
+                    break  # the importer reports it, in its turn
+                if any(job.sha256 == sha for job, _ in head.early.values()) or store.files_of(sha):
+                    break  # twice in the batch, or stored already: the importer decides
+                job = dataclasses.replace(template, source=path, sha256=sha, stamp=stamp)
+                head.early[path] = (job, store.intend(sha))
+                head.pool.submit(job)
+        except BaseException:
+            head.abandon(lambda _sha: False)
+            raise
+        return head
+
+    def abandon(self, held: Callable[[str], bool]) -> None:
+        """Stop the workers and remove the early files' files, unless a row holds them (``held``)."""
+        self.pool.close(kill=True)
+        if self.early:
+            store = MediaStore(next(iter(self.early.values()))[0].media_dir)
+            store.withdraw([(marker, job.sha256) for job, marker in self.early.values()], held)
+            self.early.clear()
 
 
 def _how_it_ended(code: int) -> str:
@@ -208,3 +269,6 @@ def serve(parent: int) -> None:
 if __name__ == "__main__":
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     serve(int(sys.argv[1]))
+    # Every answer was written whole and every file published: the interpreter's teardown
+    # (libvips's among it, 60 ms) would only hold up the end of the import.
+    os._exit(0)

@@ -61,7 +61,7 @@ ALLOWED = {
     "pg_search": BASE
     | {"analysis", "catalog", "highlight", "pg_statements", "search_index", "text"},
     "ingest": BASE | {"images", "vips", "media_store", "metadata"},
-    "workers": BASE | {"ingest"},
+    "workers": BASE | {"ingest", "media_store"},
     "people": BASE | {"catalog", "text"},
     "shapes": BASE | {"article", "catalog", "media_store", "text"},
     "limits": BASE,

@@ -6,7 +6,7 @@ from __future__ import annotations
 import functools
 import gc
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -28,13 +28,20 @@ class Setup:
     def __init__(self, archive: Archive | None = None) -> None:
         self._archive = archive
         self._owned = archive is None
+        self._settings = archive.config if archive is not None else None
+
+    def settings(self) -> Mapping[str, Any]:
+        """Return the settings (read once), without opening the archive."""
+        if self._settings is None:
+            self._settings = load_config()
+        return self._settings
 
     def archive(self) -> Archive:
         """Return the archive, opening it (migrations, start-up sweep) the first time."""
         if self._archive is None:
             from gallery.archive import Archive  # the catalogue's libraries, for commands only
 
-            self._archive = Archive(load_config())
+            self._archive = Archive(self.settings())
             self._archive.open()
             # The libraries' objects live as long as the command: no collection walks them again,
             # the one at the interpreter's exit included (0.15 s with SQLAlchemy's).
@@ -48,9 +55,14 @@ class Setup:
             self._archive = None
 
 
+def get_setup() -> Setup:
+    """Return the setup of the running command."""
+    return click.get_current_context().ensure_object(Setup)
+
+
 def get_archive() -> Archive:
     """Return the archive of the running command."""
-    return click.get_current_context().ensure_object(Setup).archive()
+    return get_setup().archive()
 
 
 def domain_errors(command: Callable[..., Any]) -> Callable[..., Any]:

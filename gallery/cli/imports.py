@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 import sys
+import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
 
-from gallery.cli.common import domain_errors, get_archive
+from gallery.cli.common import domain_errors, get_archive, get_setup
 
 if TYPE_CHECKING:
     from gallery.importer import ImportResult
@@ -34,14 +35,29 @@ def import_command(
     as_json: bool,
 ) -> None:
     """Import photo files and folders (recursively) into an event."""
-    from gallery.importer import collect_files
+    from gallery.ingest import files_to_import, job_template
+    from gallery.media_store import MediaStore
+    from gallery.workers import HeadStart
 
-    archive = get_archive()
-    if photographer is None:
-        photographer = _ask_photographer(archive.events.get(event_slug))
-    total = sum(1 for _ in collect_files(paths))
+    setup = get_setup()
+    settings = setup.settings()
+    jobs = jobs or int(settings["IMPORT_JOBS"])
+    files = files_to_import(paths, MediaStore(settings["MEDIA_DIR"]))
+    # The workers stage the first files while the catalogue's libraries load and the archive opens.
+    head = HeadStart.begin(files, job_template(settings), jobs)
+    try:
+        archive = setup.archive()
+        if photographer is None:
+            photographer = _ask_photographer(archive.events.get(event_slug))
+    except BaseException:
+        head.abandon(lambda _sha: False)  # nothing recorded: what they staged is theirs alone
+        raise
+    # The search side loads while the workers stage (this thread mostly waits for them meanwhile).
+    threading.Thread(target=lambda: archive.search.prepare(), daemon=True).start()
     counts = {"imported": 0, "duplicate": 0, "failed": 0}
-    with click.progressbar(length=total, label="Importing", file=sys.stderr, show_pos=True) as bar:
+    with click.progressbar(
+        length=len(files), label="Importing", file=sys.stderr, show_pos=True
+    ) as bar:
 
         def on_result(result: ImportResult) -> None:
             counts[result.status] += 1
@@ -52,13 +68,14 @@ def import_command(
                 click.echo(f"\nfailed: {result.path}: {result.error}", err=True)
 
         archive.imports.import_files(
-            list(paths),
+            files,
             event_slug,
             photographer=photographer,
             caption=caption,
             uploader=uploader,
-            jobs=jobs or int(archive.config["IMPORT_JOBS"]),
+            jobs=jobs,
             on_result=on_result,
+            head=head,
         )
     click.echo(
         f"imported {counts['imported']}, duplicates {counts['duplicate']}, "

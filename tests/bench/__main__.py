@@ -7,10 +7,16 @@ Every figure is a median over repeated runs, with its reference measured in the 
 
 from __future__ import annotations
 
+import compileall
 import sys
+from pathlib import Path
 
 if __name__ == "__main__":
     from tests.bench import images, load, search, web
+
+    # Commands are timed as an installed package runs them, from compiled bytecode: an editable
+    # checkout under PYTHONDONTWRITEBYTECODE=1 would compile every module at every start (0.2 s).
+    compileall.compile_dir(Path(__file__).parents[2] / "gallery", quiet=1)
 
     if sys.argv[1:2] == ["search"]:
         search.cli(sys.argv[2:])  # search --docs N [--backend postgres] --json
