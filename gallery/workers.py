@@ -271,4 +271,5 @@ if __name__ == "__main__":
     serve(int(sys.argv[1]))
     # Every answer was written whole and every file published: the interpreter's teardown
     # (libvips's among it, 60 ms) would only hold up the end of the import.
+    sys.stderr.flush()
     os._exit(0)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 import threading
@@ -13,6 +14,7 @@ import click
 from gallery.cli.common import domain_errors, get_archive, get_setup
 
 if TYPE_CHECKING:
+    from gallery.archive import Archive
     from gallery.importer import ImportResult
 
 
@@ -53,7 +55,7 @@ def import_command(
         head.abandon(lambda _sha: False)  # nothing recorded: what they staged is theirs alone
         raise
     # The search side loads while the workers stage (this thread mostly waits for them meanwhile).
-    threading.Thread(target=lambda: archive.search.prepare(), daemon=True).start()
+    threading.Thread(target=_prepare_search, args=(archive,), daemon=True).start()
     counts = {"imported": 0, "duplicate": 0, "failed": 0}
     with click.progressbar(
         length=len(files), label="Importing", file=sys.stderr, show_pos=True
@@ -84,6 +86,12 @@ def import_command(
     )
     if counts["failed"]:
         sys.exit(1)
+
+
+def _prepare_search(archive: Archive) -> None:
+    """Load the search side ahead of the first sync; a failure is the sync's to report, and it does."""
+    with contextlib.suppress(Exception):
+        archive.search.prepare()
 
 
 def _ask_photographer(event: dict[str, Any]) -> str | None:
