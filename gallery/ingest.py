@@ -106,29 +106,73 @@ class Staged:
         return cls(job.source, job.sha256, "", 0, 0, 0, PhotoMetadata(), refusal=refusal)
 
 
+@dataclass
+class Prepared:
+    """A file read and derived in memory, not yet written: the first half of :func:`stage`."""
+
+    job: Job
+    staged: Staged
+    derivatives: dict[str, images.Derivative] = field(default_factory=dict)
+
+
 def stage(job: Job) -> Staged:
     """Check, read, derive and store one file; on failure return it with ``refusal`` and nothing on disk."""
-    store = MediaStore(job.media_dir)
-    staged = Staged(job.source, job.sha256, "", 0, 0, 0, PhotoMetadata())
+    return publish(prepare(job))
+
+
+def prepare(job: Job) -> Prepared:
+    """Check, read and derive one file in memory; a refusal is set on its ``staged``, nothing is written.
+
+    A worker prepares the next file while the last one's files are written and synced
+    (:func:`publish`), so the disk's waits overlap the decoding.
+    """
+    prepared = Prepared(job, Staged(job.source, job.sha256, "", 0, 0, 0, PhotoMetadata()))
     try:
-        _stage(job, store, staged)
-    except RejectedFile as exc:
-        staged.refusal = exc
-    except MemoryError:
-        staged.refusal = RejectedFile("out_of_memory")
-    except OSError as exc:
-        staged.refusal = RejectedFile("unreadable_file", str(exc.strerror or exc))
-    except Exception as exc:  # a decoder tripping over hostile bytes must not stop the batch
-        log.warning("unexpected failure staging %s", job.source, exc_info=True)
-        staged.refusal = RejectedFile("decode_failed", repr(exc)[:300])
+        prepared.derivatives = _derive_all(job, prepared.staged)
+    except Exception as exc:
+        prepared.staged.refusal = _refusal(job, exc)
+    return prepared
+
+
+def publish(prepared: Prepared) -> Staged:
+    """Store a prepared file's derivatives and original under its content address; return it.
+
+    On failure it is returned with ``refusal`` and nothing it wrote stays on disk.
+    """
+    job, staged = prepared.job, prepared.staged
     if staged.refusal:
+        return staged
+    store = MediaStore(job.media_dir)
+    try:
+        for name, derivative in prepared.derivatives.items():
+            path = store.derived_path(name, job.sha256)
+            store.write(path, derivative.data)
+            staged.written.append(path)
+        original = store.original_path(job.sha256, staged.ext)
+        store.copy_in(job.source, original, job.sha256, job.stamp)
+        staged.written.append(original)
+    except Exception as exc:
+        staged.refusal = _refusal(job, exc)
         store.remove(*staged.written)
         staged.written = []
     return staged
 
 
-def _stage(job: Job, store: MediaStore, staged: Staged) -> None:
-    """Do the work of :func:`stage`, recording each published file so a failure can remove it."""
+def _refusal(job: Job, exc: Exception) -> RejectedFile:
+    """Return the refusal a failure while staging a file stands for."""
+    if isinstance(exc, RejectedFile):
+        return exc
+    if isinstance(exc, MemoryError):
+        return RejectedFile("out_of_memory")
+    if isinstance(exc, OSError):
+        return RejectedFile("unreadable_file", str(exc.strerror or exc))
+    # A decoder tripping over hostile bytes must not stop the batch.
+    log.warning("unexpected failure staging %s", job.source, exc_info=exc)
+    return RejectedFile("decode_failed", repr(exc)[:300])
+
+
+def _derive_all(job: Job, staged: Staged) -> dict[str, images.Derivative]:
+    """Read a file's metadata into ``staged`` and return its derivatives, all in memory."""
     staged.size_bytes = job.source.stat().st_size
     with images.open_image(job.source, job.max_pixels) as im:
         staged.ext = images.extension(im)
@@ -141,26 +185,18 @@ def _stage(job: Job, store: MediaStore, staged: Staged) -> None:
             staged.metadata.warnings.append(warning)
         staged.width, staged.height = images.displayed_size(im, staged.metadata.orientation)
         try:
-            derivatives = _derive(job, im, staged.metadata.orientation)
+            return _derive(job, im, staged.metadata.orientation)
         except RejectedFile as exc:
             if exc.code != "truncated":
                 raise
-            derivatives = None
-    if derivatives is None:
-        # The data ends early: keep what decodes, and say so on the photo.
-        with images.open_damaged(job.source, job.max_pixels) as im:
-            with _budget(job.decode_budget).hold(images.decoded_bytes(im)):
-                derivatives = images.make_derivatives(
-                    im, job.sizes, staged.metadata.orientation, job.quality
-                )
-        staged.metadata.warnings.insert(0, DAMAGED)
-    for name, derivative in derivatives.items():
-        path = store.derived_path(name, job.sha256)
-        store.write(path, derivative.data)
-        staged.written.append(path)
-    original = store.original_path(job.sha256, staged.ext)
-    store.copy_in(job.source, original, job.sha256, job.stamp)
-    staged.written.append(original)
+    # The data ends early: keep what decodes, and say so on the photo.
+    with images.open_damaged(job.source, job.max_pixels) as im:
+        with _budget(job.decode_budget).hold(images.decoded_bytes(im)):
+            derivatives = images.make_derivatives(
+                im, job.sizes, staged.metadata.orientation, job.quality
+            )
+    staged.metadata.warnings.insert(0, DAMAGED)
+    return derivatives
 
 
 def _derive(job: Job, im: images.Image.Image, orientation: int) -> dict[str, images.Derivative]:

@@ -16,19 +16,24 @@ import ctypes
 import dataclasses
 import os
 import pickle
+import queue
 import selectors
 import signal
 import struct
 import subprocess
 import sys
+import threading
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from gallery.errors import RejectedFile
-from gallery.ingest import Job, Staged, stage
 from gallery.media_store import MediaStore, hash_file
+
+if TYPE_CHECKING:  # imported where used: a head start spawns the workers before loading it
+    from gallery.ingest import Job, Prepared, Staged
 
 _LENGTH = struct.Struct(">Q")
 _PR_SET_PDEATHSIG = 1
@@ -150,6 +155,8 @@ class WorkerPool:
                 self._selector.unregister(key.fileobj)
                 self._workers.remove(worker)
                 self._retire(worker)
+                from gallery.ingest import Staged
+
                 detail = f"the decoder crashed ({_how_it_ended(code)})"
                 yield Staged.failed(failed, RejectedFile("decode_failed", detail))
                 for job in later:  # they never started: give them to a fresh worker
@@ -180,16 +187,23 @@ class HeadStart:
     """
 
     pool: WorkerPool
+    files: list[Path]  # what the import takes, in order
     early: dict[Path, tuple[Job, Path]]  # the first files → their job and intent marker
 
     @classmethod
-    def begin(cls, files: Sequence[Path], template: Job, size: int, ahead: int = 3) -> HeadStart:
-        """Start ``size`` workers and send them up to ``ahead`` files each (``template``: the settings)."""
-        store = MediaStore(template.media_dir)
-        head = cls(WorkerPool(size), {})
+    def begin(
+        cls, paths: Iterable[Path], settings: Mapping[str, Any], size: int, ahead: int = 3
+    ) -> HeadStart:
+        """Start ``size`` workers, then find the files of ``paths`` and send up to ``ahead`` each."""
+        head = cls(WorkerPool(size), [], {})
         try:
-            head.pool.start()
-            for path in files[: size * ahead]:
+            head.pool.start()  # first: they load their libraries while this process loads its own
+            from gallery.ingest import files_to_import, job_template
+
+            store = MediaStore(settings["MEDIA_DIR"])
+            head.files = files_to_import(paths, store)
+            template = job_template(settings)
+            for path in head.files[: size * ahead]:
                 try:
                     sha, stamp = hash_file(path)
                 except (RejectedFile, OSError):
@@ -251,19 +265,44 @@ def _end_with_parent(parent: int) -> None:
 
 
 def serve(parent: int) -> None:
-    """Stage jobs read from stdin until it closes, answering each on the original stdout."""
+    """Stage jobs read from stdin until it closes, answering each on the original stdout.
+
+    One thread writes and syncs each file's derivatives and original while this one decodes the
+    next (the disk's waits are a tenth of a photo's time); answers leave in the jobs' order.
+    """
+    from gallery.ingest import prepare
+
     _end_with_parent(parent)
     answers = os.fdopen(os.dup(1), "wb", buffering=0)
     os.dup2(2, 1)  # what decoders print goes to stderr, not into the answers
     sys.stdout = sys.stderr
     source = os.fdopen(0, "rb", buffering=0)
-    while True:
-        try:
-            job = _read_message(source)
-        except EOFError:
-            return
-        data = pickle.dumps(stage(job), pickle.HIGHEST_PROTOCOL)
-        answers.write(_LENGTH.pack(len(data)) + data)
+    ready: queue.Queue[Prepared | None] = queue.Queue(maxsize=1)
+    writer = threading.Thread(target=_publish_and_answer, args=(ready, answers))
+    writer.start()
+    try:
+        while True:
+            try:
+                job = _read_message(source)
+            except EOFError:
+                return
+            ready.put(prepare(job))
+    finally:
+        ready.put(None)
+        writer.join()
+
+
+def _publish_and_answer(ready: queue.Queue[Prepared | None], answers) -> None:  # noqa: ANN001
+    """Store each prepared file and send its result, until ``None`` comes."""
+    from gallery.ingest import publish
+
+    try:
+        while (prepared := ready.get()) is not None:
+            data = pickle.dumps(publish(prepared), pickle.HIGHEST_PROTOCOL)
+            answers.write(_LENGTH.pack(len(data)) + data)
+    except BaseException:
+        # The parent would wait for this answer for ever: end, and it reports the file as crashed.
+        os._exit(1)
 
 
 if __name__ == "__main__":

@@ -10,7 +10,6 @@ import pytest
 from gallery import importer, workers
 from gallery.archive import Archive
 from gallery.errors import NotFound
-from gallery.ingest import job_template
 from gallery.media_store import hash_file
 from gallery.workers import HeadStart
 from tests.conftest import media_files
@@ -49,7 +48,7 @@ def test_the_first_files_go_ahead_and_each_file_is_hashed_once(
             "hash_file",
             lambda path, original=original: hashed.append(path.name) or original(path),
         )
-    head = HeadStart.begin(files, job_template(archive.config), 1)
+    head = HeadStart.begin(files, archive.config, 1)
     assert list(head.early) == files[:3]  # three ahead per worker, in order
     results = archive.imports.import_files(files, event, head=head)
     assert [r.status for r in results].count("imported") == 5
@@ -68,7 +67,7 @@ def test_a_file_already_stored_waits_for_the_catalogue(
     [first] = archive.imports.import_files([stored], event)
     sha = hash_file(stored)[0]
     files_before = {p: p.stat().st_mtime_ns for p in archive.store.files_of(sha)}
-    head = HeadStart.begin([stored, new], job_template(archive.config), 1)
+    head = HeadStart.begin([stored, new], archive.config, 1)
     assert head.early == {}  # its bytes have files: only the catalogue can say whose
     results = archive.imports.import_files([stored, new], event, head=head)
     assert [(r.status, r.photo_id) for r in results][0] == ("duplicate", first.photo_id)
@@ -85,7 +84,7 @@ def test_a_stored_photo_that_lost_its_files_gets_them_back(
     sha = hash_file(path)[0]
     lost = archive.store.files_of(sha)
     archive.store.remove(*lost)
-    head = HeadStart.begin([path], job_template(archive.config), 1)
+    head = HeadStart.begin([path], archive.config, 1)
     assert list(head.early) == [path]
     [again] = archive.imports.import_files([path], event, head=head)
     assert (again.status, again.photo_id) == ("duplicate", first.photo_id)
@@ -95,7 +94,7 @@ def test_a_stored_photo_that_lost_its_files_gets_them_back(
 
 def test_an_unknown_event_leaves_nothing_behind(archive: Archive, tmp_path: Path) -> None:
     files = _photos(tmp_path / "in", 2)
-    head = HeadStart.begin(files, job_template(archive.config), 2)
+    head = HeadStart.begin(files, archive.config, 2)
     with pytest.raises(NotFound):
         archive.imports.import_files(files, "no-such-event", head=head)
     assert _stored(archive) == [] and _intents(archive) == []
@@ -114,7 +113,7 @@ def test_an_import_stopped_midway_removes_what_no_row_holds(
     archive: Archive, event: str, tmp_path: Path
 ) -> None:
     files = _photos(tmp_path / "in", 5)
-    head = HeadStart.begin(files, job_template(archive.config), 1)
+    head = HeadStart.begin(files, archive.config, 1)
 
     def stop(result: importer.ImportResult) -> None:
         raise KeyboardInterrupt  # Ctrl-C right after the first photo is recorded

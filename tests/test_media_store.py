@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 from pathlib import Path
 
 import pytest
 
-from gallery.media_store import MediaStore, file_sha256
+from gallery.media_store import MediaStore, file_sha256, hash_file
 
 SHA = hashlib.sha256(b"photo").hexdigest()
 
@@ -39,6 +40,34 @@ def test_copy_in_checks_the_hash_and_leaves_no_temp_file(tmp_path: Path) -> None
         store.copy_in(source, other, hashlib.sha256(b"x").hexdigest())
     assert not other.exists()
     assert not [p for p in (tmp_path / "media").rglob("*") if p.is_file() and p != final]
+
+
+@pytest.mark.parametrize("kernel", ["copies", "refuses midway"])
+def test_a_hashed_file_is_copied_whole_by_the_kernel_or_else_here(
+    tmp_path: Path, monkeypatch, kernel: str
+) -> None:
+    data = os.urandom(3 << 20) + b"end"  # more than one read of this process's chunks
+    source = tmp_path / "a.jpg"
+    source.write_bytes(data)
+    sha, stamp = hash_file(source)
+    if kernel == "refuses midway":
+        real = os.copy_file_range
+        calls = []
+
+        def half_then_refuse(src: int, dst: int, count: int) -> int:
+            calls.append(count)
+            if len(calls) > 1:
+                raise OSError(errno.EXDEV, "cross-device")
+            return real(src, dst, 1 << 20)
+
+        monkeypatch.setattr(os, "copy_file_range", half_then_refuse)
+    store = MediaStore(tmp_path / "media")
+    final = store.original_path(sha, "jpg")
+    store.copy_in(source, final, sha, stamp)
+    assert final.read_bytes() == data
+    source.write_bytes(b"changed")  # a new stamp: refused, as with the hash
+    with pytest.raises(OSError, match="changed"):
+        store.copy_in(source, store.original_path(SHA, "jpg"), SHA, stamp)
 
 
 def test_write_replaces_whole_files_and_remove_tolerates_missing(tmp_path: Path) -> None:

@@ -40,6 +40,25 @@ def test_the_pool_stages_every_job_and_reports_damaged_files(tmp_path: Path) -> 
         assert staged[f"p{n}.jpg"].refusal is None and staged[f"p{n}.jpg"].width == 400 + n
 
 
+def test_a_file_changed_after_hashing_is_refused_and_its_derivatives_removed(
+    tmp_path: Path,
+) -> None:
+    # The derivatives are written before the original is copied, in the worker's writing thread.
+    media = tmp_path / "media"
+    jobs = []
+    for n in range(3):
+        path = write(tmp_path / f"p{n}.jpg", encode(upright((400 + n, 300))))
+        sha, stamp = hash_file(path)
+        jobs.append(Job(path, sha, media, {"thumb": 320, "display": 360}, 10**8, 85, stamp=stamp))
+    write(jobs[1].source, encode(upright((500, 300))))  # replaced after it was hashed
+    with WorkerPool(1) as pool:
+        staged = {s.source.name: s for s in pool.run(jobs)}
+    assert staged["p1.jpg"].refusal is not None and "changed" in staged["p1.jpg"].refusal.detail
+    assert staged["p0.jpg"].refusal is None and staged["p2.jpg"].refusal is None
+    left = {p.name.split(".")[0] for p in media.rglob("*.jpg")}
+    assert left == {jobs[0].sha256, jobs[2].sha256}
+
+
 _PARENT = """
 import os, signal
 from gallery.workers import WorkerPool

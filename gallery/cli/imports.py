@@ -37,16 +37,14 @@ def import_command(
     as_json: bool,
 ) -> None:
     """Import photo files and folders (recursively) into an event."""
-    from gallery.ingest import files_to_import, job_template
-    from gallery.media_store import MediaStore
     from gallery.workers import HeadStart
 
     setup = get_setup()
     settings = setup.settings()
     jobs = jobs or int(settings["IMPORT_JOBS"])
-    files = files_to_import(paths, MediaStore(settings["MEDIA_DIR"]))
     # The workers stage the first files while the catalogue's libraries load and the archive opens.
-    head = HeadStart.begin(files, job_template(settings), jobs)
+    head = HeadStart.begin(paths, settings, jobs)
+    files = head.files
     try:
         archive = setup.archive()
         if photographer is None:
