@@ -387,6 +387,34 @@ def test_eight_threads_search_while_a_writer_commits_for_30_s(tmp_path: Path) ->
     index.close()
 
 
+def test_a_merge_leaves_a_rebuilt_segment_to_the_searchers_reading_it(tmp_path: Path) -> None:
+    # A rebuild's segment is not compound: a searcher opens its stored fields when first asked.
+    # Merged away meanwhile (a small archive's rebuild is a small segment), they were gone.
+    def document(n: int) -> dict:
+        caption = f"检验科合影 {n}"
+        return {
+            "id": f"photo:{n}",
+            "type": "photo",
+            "photo_id": n,
+            "event_slug": "e",
+            "caption": caption,
+        }
+
+    index = SearchIndex(tmp_path / "index")
+    index.clear()
+    index.bulk([[document(n) for n in range(200)]])
+    for n in range(200, 215):
+        index.write([document(n)])
+    searcher = index._open().searcher()  # opened before the merge, nothing read yet
+    index._merge_small()
+    assert [searcher.stored_fields(d)["id"] for d in range(200)] == [
+        f"photo:{n}" for n in range(200)
+    ]
+    assert index.search(plan_query("检验科"), per_page=5).total == 215
+    searcher.close()
+    index.close()
+
+
 def test_searching_between_many_commits_keeps_few_files_open(archive, photos: list[int]) -> None:
     # Each commit adds a segment and makes the searcher stale; a server that kept the stale ones
     # open ran out of descriptors after a few hundred uploads (select() then failed).

@@ -27,13 +27,16 @@ def merge_small(writer: Any, segments: list[Any]) -> list[Any]:
     """Whoosh merge policy: merge the small segments into the writer's; keep the large ones.
 
     The cost stays bounded by :data:`MEDIUM` documents: the one large segment of a rebuild is never
-    rewritten (a rebuild makes a new one).
+    rewritten (a rebuild makes a new one). Nor is a small one: a rebuild's segment is not compound,
+    so its readers open its column files when first asked; once a merge had deleted them, a search
+    through a reader opened just before found the stored fields gone (an error, not a result).
     """
     from whoosh.reading import SegmentReader
 
-    chosen = [s for s in segments if s.doc_count_all() < SMALL]
+    mergeable = [s for s in segments if s.is_compound()]
+    chosen = [s for s in mergeable if s.doc_count_all() < SMALL]
     if len(segments) - len(chosen) + 1 >= MANY:
-        chosen = [s for s in segments if s.doc_count_all() < MEDIUM]
+        chosen = [s for s in mergeable if s.doc_count_all() < MEDIUM]
     if len(chosen) < 2:
         return segments
     for segment in chosen:
