@@ -195,7 +195,11 @@ class Importer:
                         # the row and _record answers duplicate, leaving the stored photo its files.
                         result = self._record(staged, context)
                     finally:
-                        self.store.fulfil(intents.pop(staged.sha256))
+                        marker = intents.pop(staged.sha256)
+                        if staged.refusal:  # a worker that died may have published some files
+                            self.store.withdraw([(marker, staged.sha256)], self._held)
+                        else:
+                            self.store.fulfil(marker)
                     report(result)
                     for copy in in_flight.pop(staged.sha256, []):
                         report(_copy_result(copy, result))

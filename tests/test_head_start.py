@@ -9,7 +9,8 @@ import pytest
 
 from gallery import importer, workers
 from gallery.archive import Archive
-from gallery.errors import NotFound
+from gallery.errors import NotFound, RejectedFile
+from gallery.ingest import Staged
 from gallery.media_store import hash_file
 from gallery.workers import HeadStart
 from tests.conftest import media_files
@@ -124,3 +125,34 @@ def test_an_import_stopped_midway_removes_what_no_row_holds(
     assert kept == files[0]  # recorded before the stop: its files stay, nobody else's
     assert _stored(archive) == archive.store.files_of(hash_file(kept)[0])
     assert _intents(archive) == []
+
+
+class _DyingPool:
+    """A pool whose worker publishes a file's first derivative, then dies: the file fails."""
+
+    def __init__(self, store) -> None:  # noqa: ANN001
+        self.store = store
+
+    def __enter__(self) -> _DyingPool:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        pass
+
+    def close(self, *, kill: bool = False) -> None:
+        pass
+
+    def run(self, jobs):  # noqa: ANN001, ANN201
+        for job in jobs:
+            self.store.write(self.store.derived_path("thumb", job.sha256), b"half of it")
+            yield Staged.failed(job, RejectedFile("decode_failed", "the decoder crashed"))
+
+
+def test_a_worker_dying_after_publishing_leaves_none_of_its_files(
+    archive: Archive, event: str, tmp_path: Path
+) -> None:
+    [path] = _photos(tmp_path / "in", 1)
+    head = HeadStart(_DyingPool(archive.store), [path], {})
+    [result] = archive.imports.import_files([path], event, head=head)
+    assert result.status == "failed" and "crashed" in result.error
+    assert _stored(archive) == [] and _intents(archive) == []
