@@ -63,9 +63,9 @@ class WorkerPool:
         # Leaving on an error (Ctrl-C, a catalogue failure) stops the files in hand at once.
         self.close(kill=exc_type is not None)
 
-    def start(self) -> None:
-        """Start every worker now, so each has its libraries loaded when its first job comes."""
-        while len(self._workers) < self.size:
+    def start(self, count: int) -> None:
+        """Start up to ``count`` workers now, so they have their libraries loaded when jobs come."""
+        while len(self._workers) < min(count, self.size):
             self._start()
 
     def submit(self, job: Job) -> None:
@@ -194,14 +194,15 @@ class HeadStart:
     def begin(
         cls, paths: Iterable[Path], settings: Mapping[str, Any], size: int, ahead: int = 3
     ) -> HeadStart:
-        """Start ``size`` workers, then find the files of ``paths`` and send up to ``ahead`` each."""
+        """Start the workers (``size``, no more than files), send each up to ``ahead`` first files."""
         head = cls(WorkerPool(size), [], {})
         try:
-            head.pool.start()  # first: they load their libraries while this process loads its own
+            head.pool.start(1)  # first: it loads its libraries while this process loads its own
             from gallery.ingest import files_to_import, job_template
 
             store = MediaStore(settings["MEDIA_DIR"])
             head.files = files_to_import(paths, store)
+            head.pool.start(len(head.files))  # no more workers than files
             template = job_template(settings)
             for path in head.files[: size * ahead]:
                 try:
