@@ -1,4 +1,4 @@
-"""Worker processes that stage the files of `gallery import`: one, or as many as `--jobs` asks.
+"""Worker processes that stage the files of ``gallery import``: one, or as many as ``--jobs`` asks.
 
 Each worker is ``python -m gallery.workers``: a fresh interpreter that imports :mod:`gallery.ingest`
 and nothing else. (multiprocessing's spawn would re-import the parent's ``__main__`` in every worker,
