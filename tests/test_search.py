@@ -388,8 +388,8 @@ def test_eight_threads_search_while_a_writer_commits_for_30_s(tmp_path: Path) ->
 
 
 def test_a_merge_leaves_a_rebuilt_segment_to_the_searchers_reading_it(tmp_path: Path) -> None:
-    # A rebuild's segment is not compound: a searcher opens its stored fields when first asked.
-    # Merged away meanwhile (a small archive's rebuild is a small segment), they were gone.
+    # A segment that is not compound has its stored fields opened when a searcher first asks;
+    # merged away meanwhile, they were gone. A small rebuild's segment is compound, and merged.
     def document(n: int) -> dict:
         caption = f"检验科合影 {n}"
         return {
@@ -411,6 +411,7 @@ def test_a_merge_leaves_a_rebuilt_segment_to_the_searchers_reading_it(tmp_path: 
         f"photo:{n}" for n in range(200)
     ]
     assert index.search(plan_query("检验科"), per_page=5).total == 215
+    assert len(index._open()._segments()) == 1  # all merged, the rebuild's segment with them
     searcher.close()
     index.close()
 

@@ -26,6 +26,7 @@ from typing import Any
 
 from whoosh import index as whoosh_index
 
+from gallery.search_index import merging
 from gallery.search_index.schema import codec, document_fields, schema
 
 POINTER = "CURRENT"
@@ -70,12 +71,20 @@ def build(root: Path, batches: Iterable[Iterable[dict[str, Any]]], limitmb: int)
 
 
 def write_all(index: Any, batches: Iterable[Iterable[dict[str, Any]]], limitmb: int) -> None:
-    """Add every document with one writer and one commit, no merge: one large segment."""
+    """Add every document with one writer and one commit, no merge: one segment.
+
+    A small one is made compound after all (copying it costs nothing): the merger folds small
+    segments, and only a compound one is safe to merge under the searchers reading it
+    (:func:`gallery.search_index.merging.merge_small`).
+    """
     writer = index.writer(timeout=60.0, limitmb=limitmb, codec=codec(), compound=False)
     try:
+        count = 0
         for batch in batches:
             for document in batch:
                 writer.add_document(**document_fields(document))
+                count += 1
+        writer.compound = count < merging.SMALL  # read by Whoosh 2.7.5's commit
         writer.commit(merge=False)
     except BaseException:
         writer.cancel()

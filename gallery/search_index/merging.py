@@ -27,9 +27,9 @@ def merge_small(writer: Any, segments: list[Any]) -> list[Any]:
     """Whoosh merge policy: merge the small segments into the writer's; keep the large ones.
 
     The cost stays bounded by :data:`MEDIUM` documents: the one large segment of a rebuild is never
-    rewritten (a rebuild makes a new one). Nor is a small one: a rebuild's segment is not compound,
-    so its readers open its column files when first asked; once a merge had deleted them, a search
-    through a reader opened just before found the stored fields gone (an error, not a result).
+    rewritten (a rebuild makes a new one). No segment that is not compound is merged (a large
+    rebuild's): its readers open its column files when first asked, and once a merge had deleted
+    them, a search through a reader opened just before found the stored fields gone (an error).
     """
     from whoosh.reading import SegmentReader
 
