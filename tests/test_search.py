@@ -416,6 +416,21 @@ def test_a_merge_leaves_a_rebuilt_segment_to_the_searchers_reading_it(tmp_path: 
     index.close()
 
 
+def test_the_writers_lookup_holds_only_the_segments_there_are(tmp_path: Path) -> None:
+    # Whoosh's refresh() kept the readers of merged-away segments: a writing process's lookup held
+    # every segment it ever saw, and its files, for as long as it ran.
+    index = SearchIndex(tmp_path / "index")
+    index.clear()
+    for n in range(30):
+        index.write(
+            [{"id": f"photo:{n % 5}", "type": "photo", "photo_id": n % 5, "caption": "合影"}]
+        )
+    index._merge_small()
+    index.write([{"id": "photo:99", "type": "photo", "photo_id": 99, "caption": "合影"}])
+    assert len(index._lookup().leaf_searchers()) == len(index._open()._segments()) == 2
+    index.close()
+
+
 def test_searching_between_many_commits_keeps_few_files_open(archive, photos: list[int]) -> None:
     # Each commit adds a segment and makes the searcher stale; a server that kept the stale ones
     # open ran out of descriptors after a few hundred uploads (select() then failed).

@@ -262,16 +262,19 @@ class SearchIndex:
         return generations.rebuilding(self.root)
 
     def _lookup(self):
-        """Return a searcher to tell which ids the index holds, refreshed cheaply after each commit.
+        """Return a searcher to tell which ids the index holds, reopened after each commit (under
+        the write lock).
 
-        Refreshing reuses readers of unchanged segments and may still see documents deleted since;
-        that only makes a write replace a document it could have added, never the reverse.
+        Opened afresh, not with Whoosh's ``refresh()``: that keeps the readers of segments a merge
+        removed, so the one searcher a writing process keeps held every segment it ever saw, and
+        their open files, for as long as it ran.
         """
-        if self._lookup_searcher is None or not self._lookup_searcher.doc_count_all():
-            self._lookup_searcher = self._open().searcher()
-        elif not self._lookup_searcher.up_to_date():
-            self._lookup_searcher = self._lookup_searcher.refresh()
-        return self._lookup_searcher
+        searcher = self._lookup_searcher
+        if searcher is None or not searcher.up_to_date():
+            if searcher is not None:
+                searcher.close()
+            self._lookup_searcher = searcher = self._open().searcher()
+        return searcher
 
     def searcher(self):
         """Return this thread's searcher, reopened when a commit made it stale.
