@@ -134,7 +134,7 @@ class Importer:
                         with self.store.intent(job.sha256):
                             report(self._record(stage(job), context))
             else:
-                head = head or HeadStart(WorkerPool(jobs), files, {})
+                head = head or HeadStart(WorkerPool(jobs), self.store, files, {})
                 self._import_parallel(files, context, head, report)
         return results
 

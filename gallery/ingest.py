@@ -78,11 +78,11 @@ def files_to_import(paths: Iterable[Path], store: MediaStore) -> list[Path]:
 
     (Uploads wait in its tmp folder, which is not part of the archive.)
     """
-    root, tmp = store.root, store.tmp
+    files = [(f, f.resolve()) for f in collect_files(paths)]
     return [
         f
-        for f in collect_files(paths)
-        if not f.resolve().is_relative_to(root) or f.resolve().is_relative_to(tmp)
+        for f, real in files
+        if not real.is_relative_to(store.root) or real.is_relative_to(store.tmp)
     ]
 
 

@@ -187,6 +187,7 @@ class HeadStart:
     """
 
     pool: WorkerPool
+    store: MediaStore
     files: list[Path]  # what the import takes, in order
     early: dict[Path, tuple[Job, Path]]  # the first files → their job and intent marker
 
@@ -195,12 +196,12 @@ class HeadStart:
         cls, paths: Iterable[Path], settings: Mapping[str, Any], size: int, ahead: int = 3
     ) -> HeadStart:
         """Start the workers (``size``, no more than files), send each up to ``ahead`` first files."""
-        head = cls(WorkerPool(size), [], {})
+        head = cls(WorkerPool(size), MediaStore(settings["MEDIA_DIR"]), [], {})
+        store = head.store
         try:
             head.pool.start(1)  # first: it loads its libraries while this process loads its own
             from gallery.ingest import files_to_import, job_template
 
-            store = MediaStore(settings["MEDIA_DIR"])
             head.files = files_to_import(paths, store)
             head.pool.start(len(head.files))  # no more workers than files
             template = job_template(settings)
@@ -222,10 +223,8 @@ class HeadStart:
     def abandon(self, held: Callable[[str], bool]) -> None:
         """Stop the workers and remove the early files' files, unless a row holds them (``held``)."""
         self.pool.close(kill=True)
-        if self.early:
-            store = MediaStore(next(iter(self.early.values()))[0].media_dir)
-            store.withdraw([(marker, job.sha256) for job, marker in self.early.values()], held)
-            self.early.clear()
+        self.store.withdraw([(marker, job.sha256) for job, marker in self.early.values()], held)
+        self.early.clear()
 
 
 def _how_it_ended(code: int) -> str:

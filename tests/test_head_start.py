@@ -152,7 +152,7 @@ def test_a_worker_dying_after_publishing_leaves_none_of_its_files(
     archive: Archive, event: str, tmp_path: Path
 ) -> None:
     [path] = _photos(tmp_path / "in", 1)
-    head = HeadStart(_DyingPool(archive.store), [path], {})
+    head = HeadStart(_DyingPool(archive.store), archive.store, [path], {})
     [result] = archive.imports.import_files([path], event, head=head)
     assert result.status == "failed" and "crashed" in result.error
     assert _stored(archive) == [] and _intents(archive) == []

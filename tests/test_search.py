@@ -334,25 +334,27 @@ def test_search_page_grid_and_refusal(app, client, users, tmp_path: Path) -> Non
     assert refused.status_code == 400 and "200" in refused.get_data(as_text=True)
 
 
+def _photo_document(n: int, caption: str) -> dict:
+    """Return the index document of photo ``n`` of event "e", taken by 杨军."""
+    return {
+        "id": f"photo:{n}",
+        "type": "photo",
+        "photo_id": n,
+        "event_slug": "e",
+        "caption": caption,
+        "names": ["杨军"],
+        "photographer": "杨军",
+        "taken": "2024-11-01",
+        "year": "2024",
+    }
+
+
 @pytest.mark.slow
 def test_eight_threads_search_while_a_writer_commits_for_30_s(tmp_path: Path) -> None:
     index = SearchIndex(tmp_path / "index")
     index.clear()
 
-    def document(n: int, caption: str) -> dict:
-        return {
-            "id": f"photo:{n}",
-            "type": "photo",
-            "photo_id": n,
-            "event_slug": "e",
-            "caption": caption,
-            "names": ["杨军"],
-            "photographer": "杨军",
-            "taken": "2024-11-01",
-            "year": "2024",
-        }
-
-    index.bulk([[document(n, f"检验科合影 第{n}张") for n in range(200)]])
+    index.bulk([[_photo_document(n, f"检验科合影 第{n}张") for n in range(200)]])
     plans = [plan_query(q) for q in ("检验科", "合影 杨军", '"检验科合影"', "yangjun year:2024")]
     errors: list[BaseException] = []
     searches = [0] * 8
@@ -374,7 +376,10 @@ def test_eight_threads_search_while_a_writer_commits_for_30_s(tmp_path: Path) ->
     try:
         while time.monotonic() - start < 30 and not errors:
             index.write(
-                [document(written, "检验科合影 新"), document(written % 200, "检验科合影 改")]
+                [
+                    _photo_document(written, "检验科合影 新"),
+                    _photo_document(written % 200, "检验科合影 改"),
+                ]
             )
             written += 1
     finally:
@@ -390,21 +395,11 @@ def test_eight_threads_search_while_a_writer_commits_for_30_s(tmp_path: Path) ->
 def test_a_merge_leaves_a_rebuilt_segment_to_the_searchers_reading_it(tmp_path: Path) -> None:
     # A segment that is not compound has its stored fields opened when a searcher first asks;
     # merged away meanwhile, they were gone. A small rebuild's segment is compound, and merged.
-    def document(n: int) -> dict:
-        caption = f"检验科合影 {n}"
-        return {
-            "id": f"photo:{n}",
-            "type": "photo",
-            "photo_id": n,
-            "event_slug": "e",
-            "caption": caption,
-        }
-
     index = SearchIndex(tmp_path / "index")
     index.clear()
-    index.bulk([[document(n) for n in range(200)]])
+    index.bulk([[_photo_document(n, f"检验科合影 {n}") for n in range(200)]])
     for n in range(200, 215):
-        index.write([document(n)])
+        index.write([_photo_document(n, f"检验科合影 {n}")])
     searcher = index._open().searcher()  # opened before the merge, nothing read yet
     index._merge_small()
     assert [searcher.stored_fields(d)["id"] for d in range(200)] == [
@@ -422,11 +417,9 @@ def test_the_writers_lookup_holds_only_the_segments_there_are(tmp_path: Path) ->
     index = SearchIndex(tmp_path / "index")
     index.clear()
     for n in range(30):
-        index.write(
-            [{"id": f"photo:{n % 5}", "type": "photo", "photo_id": n % 5, "caption": "合影"}]
-        )
+        index.write([_photo_document(n % 5, "合影")])
     index._merge_small()
-    index.write([{"id": "photo:99", "type": "photo", "photo_id": 99, "caption": "合影"}])
+    index.write([_photo_document(99, "合影")])
     assert len(index._lookup().leaf_searchers()) == len(index._open()._segments()) == 2
     index.close()
 

@@ -79,12 +79,10 @@ def write_all(index: Any, batches: Iterable[Iterable[dict[str, Any]]], limitmb: 
     """
     writer = index.writer(timeout=60.0, limitmb=limitmb, codec=codec(), compound=False)
     try:
-        count = 0
         for batch in batches:
             for document in batch:
                 writer.add_document(**document_fields(document))
-                count += 1
-        writer.compound = count < merging.SMALL  # read by Whoosh 2.7.5's commit
+        writer.compound = writer.doc_count() < merging.SMALL  # read by Whoosh 2.7.5's commit
         writer.commit(merge=False)
     except BaseException:
         writer.cancel()
